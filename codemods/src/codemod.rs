@@ -1,0 +1,51 @@
+//! What a codemod is: a small module that looks at one parsed file and proposes
+//! text edits, with a one-line reason a reviewer can judge.
+
+use swc_core::ecma::ast::Program;
+
+use crate::analysis::Bindings;
+use crate::edit::Edit;
+use crate::style::Style;
+
+/// The stacks a codemod applies to (detected by the binary from package.json).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Stack {
+    React,
+    Next,
+    Express,
+    Fastify,
+    SupabaseEdge,
+    Node,
+}
+
+/// One file, parsed once, shared by every codemod.
+pub struct FileCtx<'a> {
+    /// Path relative to the project root, with `/` separators.
+    pub path: &'a str,
+    /// The text without a byte-order mark; edits are offsets into it.
+    pub text: &'a str,
+    pub program: &'a Program,
+    pub style: &'a Style,
+    pub bindings: &'a Bindings,
+}
+
+/// A codemod's proposal for one file.
+#[derive(Clone, Debug)]
+pub struct Proposal {
+    pub edits: Vec<Edit>,
+    /// Why, in one line, naming what was found and where.
+    pub why: String,
+}
+
+pub trait Codemod: Sync {
+    fn id(&self) -> &'static str;
+    /// One line for `harden list` and the summary.
+    fn title(&self) -> &'static str;
+    /// Stacks it applies to; empty means any JavaScript or TypeScript project.
+    fn stacks(&self) -> &'static [Stack] {
+        &[]
+    }
+    /// A cheap text test: when false, the codemod cannot apply to this file.
+    fn may_apply(&self, text: &str) -> bool;
+    fn run(&self, file: &FileCtx) -> Option<Proposal>;
+}

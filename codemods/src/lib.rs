@@ -1,0 +1,91 @@
+//! harden's codemods: swc parsing, the file's style, span edits, shared analyses
+//! and one module per codemod. [`harden_file`] runs them over one file.
+
+pub mod analysis;
+pub mod codemod;
+pub mod edit;
+pub mod fetch_ok;
+pub mod parse;
+pub mod style;
+
+use analysis::Bindings;
+pub use codemod::{Codemod, FileCtx, Proposal, Stack};
+pub use parse::{Lang, ParseError};
+use style::Style;
+
+/// Every codemod, in the fixed order they run in.
+pub fn all() -> &'static [&'static dyn Codemod] {
+    &[&fetch_ok::FetchOk]
+}
+
+pub fn by_id(id: &str) -> Option<&'static dyn Codemod> {
+    all().iter().copied().find(|c| c.id() == id)
+}
+
+/// One codemod's accepted-as-proposed change to one file.
+#[derive(Clone, Debug)]
+pub struct FileChange {
+    pub codemod: &'static str,
+    pub why: String,
+    /// Full text before and after (a byte-order mark is kept as it was).
+    pub before: String,
+    pub after: String,
+}
+
+/// What running the codemods over one file gave.
+#[derive(Debug, Default)]
+pub struct FileOutcome {
+    pub changes: Vec<FileChange>,
+    /// Changes dropped because the result did not parse, or whose edits were
+    /// inconsistent: `codemod: reason`.
+    pub dropped: Vec<String>,
+}
+
+const BOM: &str = "\u{feff}";
+
+/// Runs `codemods` in order over `text`, each on the text the previous ones
+/// left. The file is parsed once; after a change, the parse that verifies the
+/// new text is the tree the next codemod sees. A change whose result parses
+/// worse than its input is dropped.
+pub fn harden_file(path: &str, text: &str, lang: Lang, codemods: &[&dyn Codemod]) -> Result<FileOutcome, ParseError> {
+    let mut outcome = FileOutcome::default();
+    let active: Vec<&dyn Codemod> = codemods.iter().copied().filter(|c| c.may_apply(text)).collect();
+    if active.is_empty() {
+        return Ok(outcome);
+    }
+    let (bom, body) = match text.strip_prefix(BOM) {
+        Some(rest) => (BOM, rest),
+        None => ("", text),
+    };
+    let mut current = body.to_string();
+    let mut parsed = parse::parse(&current, lang)?;
+    for codemod in active {
+        let style = Style::detect(&current, &parsed.program);
+        let bindings = Bindings::of(&parsed.program);
+        let ctx = FileCtx { path, text: &current, program: &parsed.program, style: &style, bindings: &bindings };
+        let Some(proposal) = codemod.run(&ctx) else { continue };
+        let after = match edit::apply(&current, &proposal.edits) {
+            Ok(after) if after != current => after,
+            Ok(_) => continue,
+            Err(e) => {
+                outcome.dropped.push(format!("{}: {e}", codemod.id()));
+                continue;
+            }
+        };
+        match parse::parse(&after, lang) {
+            Ok(reparsed) if reparsed.recovered_errors <= parsed.recovered_errors => {
+                outcome.changes.push(FileChange {
+                    codemod: codemod.id(),
+                    why: proposal.why,
+                    before: format!("{bom}{current}"),
+                    after: format!("{bom}{after}"),
+                });
+                current = after;
+                parsed = reparsed;
+            }
+            Ok(_) => outcome.dropped.push(format!("{}: the edited file has new parse errors", codemod.id())),
+            Err(e) => outcome.dropped.push(format!("{}: the edited file would not parse ({e})", codemod.id())),
+        }
+    }
+    Ok(outcome)
+}
