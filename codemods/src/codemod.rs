@@ -8,7 +8,7 @@ use crate::edit::Edit;
 use crate::style::Style;
 
 /// The stacks a codemod applies to (detected by the binary from package.json).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Stack {
     React,
     Next,

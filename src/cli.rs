@@ -1,0 +1,65 @@
+//! The command line: `apply`, `undo`, `list`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "harden",
+    version,
+    about = "Make an AI-built web-app prototype production-ready, in place, one reviewed diff at a time",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Propose changes, review each as a diff, and write the accepted ones.
+    Apply(ApplyArgs),
+    /// Restore every file the last `apply` changed and delete the files it created.
+    Undo(UndoArgs),
+    /// List every codemod and scaffold: id, what it does, stacks it applies to.
+    List,
+}
+
+#[derive(Args, Debug)]
+pub struct ApplyArgs {
+    /// The project folder.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Print every proposed diff and write nothing.
+    #[arg(long, conflicts_with_all = ["patch", "check"])]
+    pub dry_run: bool,
+    /// Write all proposed changes as one patch that `git apply` accepts, and nothing else.
+    #[arg(long, value_name = "FILE", conflicts_with = "check")]
+    pub patch: Option<PathBuf>,
+    /// Like --dry-run, but exit 1 when any change is proposed (for CI).
+    #[arg(long)]
+    pub check: bool,
+    /// Accept every change without prompting.
+    #[arg(long, short)]
+    pub yes: bool,
+    /// Run only these codemods/scaffolds (comma-separated ids).
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Leave out these codemods/scaffolds (comma-separated ids).
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub skip: Vec<String>,
+    /// Write even when the git work tree has uncommitted changes.
+    #[arg(long)]
+    pub allow_dirty: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct UndoArgs {
+    /// The project folder.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Restore files even when they were changed after `apply` wrote them.
+    #[arg(long)]
+    pub force: bool,
+}

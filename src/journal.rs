@@ -1,0 +1,198 @@
+//! Writing safely, and undoing. Before the first file is written, `.harden/`
+//! holds a copy of every file's old and new bytes and a journal listing them;
+//! each file is then replaced atomically (temp file in the same folder, then
+//! rename, permissions kept). `undo` compares each file with both copies, so it
+//! also works after a run that was interrupted half-way.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use serde::{Deserialize, Serialize};
+
+use crate::error::refuse;
+
+pub const DIR: &str = ".harden";
+const JOURNAL: &str = "journal.json";
+
+#[derive(Serialize, Deserialize, Debug)]
+pub struct Journal {
+    pub version: u32,
+    pub files: Vec<Entry>,
+}
+
+#[derive(Serialize, Deserialize, Debug)]
+pub struct Entry {
+    pub path: String,
+    /// True when the file did not exist before.
+    pub created: bool,
+    /// Folders created for it, deepest last (removed by undo when empty).
+    #[serde(default)]
+    pub created_dirs: Vec<String>,
+    /// Copies of the old and new bytes, relative to `.harden/`.
+    pub before: Option<String>,
+    pub after: String,
+}
+
+/// A file to write: its old content (as read when planning) and new content.
+pub struct FileWrite {
+    pub path: String,
+    pub before: Option<String>,
+    pub after: String,
+}
+
+fn state_dir(root: &Path) -> PathBuf {
+    root.join(DIR)
+}
+
+/// Writes the files and the journal. A file changed on disk since it was read
+/// is refused before anything is written.
+pub fn write_all(root: &Path, writes: &[FileWrite]) -> anyhow::Result<()> {
+    for w in writes {
+        let path = root.join(&w.path);
+        let on_disk = match fs::read(&path) {
+            Ok(bytes) => Some(bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return refuse(format!("{}: cannot read: {e}", w.path)),
+        };
+        if on_disk.as_deref() != w.before.as_deref().map(str::as_bytes) {
+            return refuse(format!("{}: changed on disk since harden read it; nothing was written, run harden again", w.path));
+        }
+        if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return refuse(format!("{}: is a symbolic link; harden does not write through links", w.path));
+        }
+    }
+    let dir = state_dir(root);
+    let fresh = dir.join("run.tmp");
+    let _ = fs::remove_dir_all(&fresh);
+    fs::create_dir_all(&fresh).with_context(|| format!("cannot create {DIR}/ in {}", root.display()))?;
+    fs::write(dir.join(".gitignore"), "*\n").with_context(|| format!("cannot write {DIR}/.gitignore"))?;
+    let mut journal = Journal { version: 1, files: Vec::new() };
+    for (i, w) in writes.iter().enumerate() {
+        let before = match &w.before {
+            Some(text) => {
+                fs::write(fresh.join(format!("{i}.before")), text).context("cannot save a backup copy")?;
+                Some(format!("run/{i}.before"))
+            }
+            None => None,
+        };
+        fs::write(fresh.join(format!("{i}.after")), &w.after).context("cannot save a copy of the new content")?;
+        journal.files.push(Entry {
+            path: w.path.clone(),
+            created: w.before.is_none(),
+            created_dirs: missing_dirs(root, &w.path),
+            before,
+            after: format!("run/{i}.after"),
+        });
+    }
+    fs::write(fresh.join(JOURNAL), serde_json::to_string_pretty(&journal)?).context("cannot write the journal")?;
+    // Swap the previous run's journal for this one in one rename.
+    let current = dir.join("run");
+    let _ = fs::remove_dir_all(&current);
+    fs::rename(&fresh, &current).context("cannot install the journal")?;
+    for entry in &journal.files {
+        let path = root.join(&entry.path);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).with_context(|| format!("{}: cannot create its folder", entry.path))?;
+        }
+        let bytes = fs::read(dir.join(&entry.after)).context("cannot read the journal copy")?;
+        atomic_write(&path, &bytes).with_context(|| format!("{}: cannot write", entry.path))?;
+    }
+    Ok(())
+}
+
+fn missing_dirs(root: &Path, rel: &str) -> Vec<String> {
+    let mut dirs = Vec::new();
+    let mut parent = Path::new(rel).parent();
+    while let Some(p) = parent {
+        if p.as_os_str().is_empty() || root.join(p).exists() {
+            break;
+        }
+        dirs.push(p.to_string_lossy().replace('\\', "/"));
+        parent = p.parent();
+    }
+    dirs.reverse();
+    dirs
+}
+
+/// Replaces `path` atomically, keeping its permissions.
+pub fn atomic_write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new().prefix(".harden-").suffix(".tmp").tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    if let Ok(meta) = fs::metadata(path) {
+        fs::set_permissions(tmp.path(), meta.permissions())?;
+    }
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// What `undo` did.
+pub struct Undone {
+    pub restored: Vec<String>,
+    pub deleted: Vec<String>,
+    pub unchanged: usize,
+}
+
+pub fn undo(root: &Path, force: bool) -> anyhow::Result<Undone> {
+    let dir = state_dir(root).join("run");
+    let text = match fs::read_to_string(dir.join(JOURNAL)) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return refuse(format!("nothing to undo in {}: no harden apply has written here (or it was undone)", root.display()))
+        }
+        Err(e) => bail!("cannot read {DIR}/run/{JOURNAL}: {e}"),
+    };
+    let journal: Journal = serde_json::from_str(&text).with_context(|| format!("{DIR}/run/{JOURNAL} is damaged"))?;
+    let state = state_dir(root);
+    // Decide everything first, so a refusal changes nothing.
+    let mut actions = Vec::new();
+    let mut conflicts = Vec::new();
+    for entry in &journal.files {
+        let path = root.join(&entry.path);
+        let after = fs::read(state.join(&entry.after)).with_context(|| format!("{DIR}: the copy of {} is missing", entry.path))?;
+        let before = match &entry.before {
+            Some(b) => Some(fs::read(state.join(b)).with_context(|| format!("{DIR}: the backup of {} is missing", entry.path))?),
+            None => None,
+        };
+        let current = fs::read(&path).ok();
+        if current == before {
+            actions.push((entry, None)); // never written (interrupted run) or already restored
+        } else if current.as_deref() == Some(after.as_slice()) || force {
+            actions.push((entry, Some(before)));
+        } else {
+            conflicts.push(entry.path.clone());
+        }
+    }
+    if !conflicts.is_empty() {
+        return refuse(format!(
+            "{} file(s) changed since harden wrote them ({}); nothing was undone; pass --force to restore them anyway",
+            conflicts.len(),
+            conflicts.join(", ")
+        ));
+    }
+    let mut undone = Undone { restored: Vec::new(), deleted: Vec::new(), unchanged: 0 };
+    for (entry, action) in actions {
+        let path = root.join(&entry.path);
+        match action {
+            None => undone.unchanged += 1,
+            Some(Some(before)) => {
+                atomic_write(&path, &before).with_context(|| format!("{}: cannot restore", entry.path))?;
+                undone.restored.push(entry.path.clone());
+            }
+            Some(None) => {
+                if path.exists() {
+                    fs::remove_file(&path).with_context(|| format!("{}: cannot delete", entry.path))?;
+                }
+                for d in entry.created_dirs.iter().rev() {
+                    let _ = fs::remove_dir(root.join(d)); // only when empty
+                }
+                undone.deleted.push(entry.path.clone());
+            }
+        }
+    }
+    fs::remove_dir_all(&dir).context("cannot clear the journal")?;
+    Ok(undone)
+}

@@ -1,0 +1,94 @@
+//! The plan: every proposed change, in a fixed order (by file, then codemod).
+//! Files are read, parsed once and run through the codemods in parallel.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use harden_codemods::{harden_file, Codemod, Lang};
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::files::{self, Note};
+use crate::project::Project;
+
+/// One codemod's edits to one file, or one new file.
+#[derive(Clone, Debug)]
+pub struct Change {
+    /// Relative to the project root, `/`-separated.
+    pub path: String,
+    pub origin: &'static str,
+    pub title: &'static str,
+    pub why: String,
+    /// `None` for a file the change creates.
+    pub before: Option<String>,
+    pub after: String,
+}
+
+#[derive(Debug)]
+pub struct Plan {
+    pub project: Project,
+    pub files_checked: usize,
+    pub changes: Vec<Change>,
+    pub notes: Vec<Note>,
+    pub elapsed: Duration,
+}
+
+/// The codemods that apply to this project's stacks.
+pub fn applicable(project: &Project, codemods: &[&'static dyn Codemod]) -> Vec<&'static dyn Codemod> {
+    let stacks = project.stacks();
+    codemods.iter().copied().filter(|c| c.stacks().is_empty() || c.stacks().iter().any(|s| stacks.contains(s))).collect()
+}
+
+pub fn build(root: &Path, codemods: &[&'static dyn Codemod], config: &Config) -> anyhow::Result<Plan> {
+    let started = Instant::now();
+    let project = Project::detect(root);
+    let codemods = applicable(&project, codemods);
+    let (sources, mut notes) = files::walk(root, &config.exclude)?;
+    notes.extend(project.notes.iter().cloned());
+    let results: Vec<(Vec<Change>, Vec<Note>)> = sources
+        .par_iter()
+        .map(|source| {
+            let note = |message: String| Note { path: source.rel.clone(), message };
+            let Some(lang) = Lang::from_path(&source.rel) else { return (Vec::new(), Vec::new()) };
+            let text = match files::read_source(&source.abs) {
+                Ok(text) => text,
+                Err(message) => return (Vec::new(), vec![note(message)]),
+            };
+            match harden_file(&source.rel, &text, lang, &codemods) {
+                Ok(outcome) => {
+                    let changes = outcome.changes.into_iter().map(|c| Change {
+                        path: source.rel.clone(),
+                        origin: c.codemod,
+                        title: harden_codemods::by_id(c.codemod).map_or("", |m| m.title()),
+                        why: c.why,
+                        before: Some(c.before),
+                        after: c.after,
+                    });
+                    let dropped = outcome.dropped.into_iter().map(|d| note(format!("change dropped: {d}")));
+                    (changes.collect(), dropped.collect())
+                }
+                Err(e) => (Vec::new(), vec![Note {
+                    path: format!("{}:{}:{}", source.rel, e.line, e.col),
+                    message: format!("does not parse, skipped: {}", e.message),
+                }]),
+            }
+        })
+        .collect();
+    let mut changes = Vec::new();
+    for (file_changes, file_notes) in results {
+        changes.extend(file_changes);
+        notes.extend(file_notes);
+    }
+    notes.sort();
+    Ok(Plan { project, files_checked: sources.len(), changes, notes, elapsed: started.elapsed() })
+}
+
+/// Recomputes one codemod's change on `text`, for when an earlier change to the
+/// same file was skipped in review and the planned one no longer fits.
+pub fn recompute(change: &Change, text: &str) -> Option<Change> {
+    let codemod = harden_codemods::by_id(change.origin)?;
+    let lang = Lang::from_path(&change.path)?;
+    let outcome = harden_file(&change.path, text, lang, &[codemod]).ok()?;
+    let c = outcome.changes.into_iter().next()?;
+    Some(Change { why: c.why, before: Some(c.before), after: c.after, ..change.clone() })
+}

@@ -1,0 +1,303 @@
+//! Project detection: stacks and their majors from `package.json` and config
+//! files, the package manager from the lockfiles, nested apps.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use harden_codemods::Stack;
+use serde_json::Value;
+
+use crate::files::Note;
+
+#[derive(Debug)]
+pub struct Project {
+    pub name: String,
+    /// The root app first (when it has a package.json), then nested ones.
+    pub apps: Vec<App>,
+    pub package_manager: Option<PackageManager>,
+    /// Supabase edge functions under `supabase/functions/`.
+    pub edge_functions: usize,
+    pub notes: Vec<Note>,
+}
+
+#[derive(Debug)]
+pub struct App {
+    /// Relative folder, `""` for the root.
+    pub dir: String,
+    pub frameworks: Vec<Framework>,
+    pub typescript: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Framework {
+    pub name: &'static str,
+    pub major: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackageManager {
+    pub name: &'static str,
+    pub lockfile: Option<&'static str>,
+    /// Other lockfiles found beside the chosen one.
+    pub also: Vec<&'static str>,
+}
+
+/// (name shown, dependency names that reveal it, config file stems).
+const FRAMEWORKS: &[(&str, &[&str], &[&str])] = &[
+    ("Next.js", &["next"], &["next.config"]),
+    ("Vite", &["vite"], &["vite.config"]),
+    ("React", &["react"], &[]),
+    ("Express", &["express"], &[]),
+    ("Fastify", &["fastify"], &[]),
+    ("Supabase", &["@supabase/supabase-js", "@supabase/ssr"], &[]),
+    ("Prisma", &["@prisma/client", "prisma"], &[]),
+    ("Drizzle", &["drizzle-orm"], &["drizzle.config"]),
+    ("Mongoose", &["mongoose"], &[]),
+];
+
+const LOCKFILES: &[(&str, &str)] = &[
+    ("package-lock.json", "npm"),
+    ("pnpm-lock.yaml", "pnpm"),
+    ("yarn.lock", "yarn"),
+    ("bun.lockb", "bun"),
+    ("bun.lock", "bun"),
+    ("npm-shrinkwrap.json", "npm"),
+];
+
+/// Folders never searched for nested apps (or source files).
+pub const SKIPPED_DIRS: &[&str] = &[
+    "node_modules", "dist", "build", ".next", "out", "coverage", "vendor", ".git", ".harden",
+    "dev-dist", ".vercel", ".turbo", ".output", ".svelte-kit", ".nuxt", "bower_components",
+];
+
+impl Project {
+    pub fn detect(root: &Path) -> Project {
+        let name = root
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| root.display().to_string());
+        let mut notes = Vec::new();
+        let mut apps = Vec::new();
+        let mut root_manifest = None;
+        for dir in app_dirs(root) {
+            let manifest_path = root.join(&dir).join("package.json");
+            let shown = join_rel(&dir, "package.json");
+            let manifest = match read_manifest(&manifest_path) {
+                Ok(m) => m,
+                Err(message) => {
+                    notes.push(Note { path: shown, message });
+                    Value::Null
+                }
+            };
+            apps.push(App {
+                frameworks: frameworks(root.join(&dir).as_path(), &manifest),
+                typescript: has_dependency(&manifest, "typescript") || root.join(&dir).join("tsconfig.json").is_file(),
+                dir: dir.clone(),
+            });
+            if dir.is_empty() {
+                root_manifest = Some(manifest);
+            }
+        }
+        let package_manager = package_manager(root, root_manifest.as_ref().unwrap_or(&Value::Null));
+        Project { name, apps, package_manager, edge_functions: edge_functions(root), notes }
+    }
+
+    /// The codemod stacks present anywhere in the project.
+    pub fn stacks(&self) -> BTreeSet<Stack> {
+        let mut stacks = BTreeSet::new();
+        for app in &self.apps {
+            for f in &app.frameworks {
+                match f.name {
+                    "React" => stacks.insert(Stack::React),
+                    "Next.js" => stacks.insert(Stack::Next),
+                    "Express" => stacks.insert(Stack::Express),
+                    "Fastify" => stacks.insert(Stack::Fastify),
+                    _ => false,
+                };
+            }
+        }
+        if self.edge_functions > 0 {
+            stacks.insert(Stack::SupabaseEdge);
+        }
+        stacks
+    }
+
+    /// One line: "Vite 5 · React 18 · TypeScript · Supabase (2 edge functions)".
+    pub fn describe_app(&self, app: &App) -> String {
+        let mut parts: Vec<String> = app
+            .frameworks
+            .iter()
+            .map(|f| match f.major {
+                Some(m) => format!("{} {m}", f.name),
+                None => f.name.to_string(),
+            })
+            .collect();
+        parts.push(if app.typescript { "TypeScript".into() } else { "JavaScript".into() });
+        if app.dir.is_empty() && self.edge_functions > 0 {
+            let s = if self.edge_functions == 1 { "" } else { "s" };
+            parts.push(format!("{} Supabase edge function{s}", self.edge_functions));
+        }
+        parts.join(" · ")
+    }
+
+    pub fn describe_package_manager(&self) -> Option<String> {
+        let pm = self.package_manager.as_ref()?;
+        let mut text = pm.name.to_string();
+        match (pm.lockfile, pm.also.is_empty()) {
+            (Some(lock), true) => text.push_str(&format!(" ({lock})")),
+            (Some(lock), false) => text.push_str(&format!(" ({lock}; also present: {})", pm.also.join(", "))),
+            (None, _) => text.push_str(" (no lockfile)"),
+        }
+        Some(text)
+    }
+}
+
+fn join_rel(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+/// The root (when it has a package.json) and folders one or two levels down
+/// that have one.
+fn app_dirs(root: &Path) -> Vec<String> {
+    let mut dirs = Vec::new();
+    if root.join("package.json").is_file() {
+        dirs.push(String::new());
+    }
+    for first in subdirs(root) {
+        let first_rel = first.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if first.join("package.json").is_file() {
+            dirs.push(first_rel.clone());
+        }
+        for second in subdirs(&first) {
+            if second.join("package.json").is_file() {
+                let name = second.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                dirs.push(format!("{first_rel}/{name}"));
+            }
+        }
+    }
+    dirs
+}
+
+fn subdirs(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
+    let mut dirs: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            !name.starts_with('.') && !SKIPPED_DIRS.contains(&name.as_str())
+        })
+        .map(|e| e.path())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+/// Reads package.json; the error is one line with the position.
+pub fn read_manifest(path: &Path) -> Result<Value, String> {
+    let meta = fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    if meta.len() > 5 * 1024 * 1024 {
+        return Err("larger than 5 MB, ignored".into());
+    }
+    let text = fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
+    let value: Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
+        .map_err(|e| format!("invalid JSON at line {} column {}: {e}", e.line(), e.column()))?;
+    if !value.is_object() {
+        return Err("not a JSON object".into());
+    }
+    Ok(value)
+}
+
+fn dependency<'a>(manifest: &'a Value, name: &str) -> Option<&'a str> {
+    ["dependencies", "devDependencies", "peerDependencies"]
+        .iter()
+        .find_map(|section| manifest.get(section)?.get(name)?.as_str())
+}
+
+fn has_dependency(manifest: &Value, name: &str) -> bool {
+    dependency(manifest, name).is_some()
+}
+
+/// The major version a range like `^18.2.0`, `~4.1`, `>=5`, `v3` names.
+pub fn major(range: &str) -> Option<u64> {
+    let start = range.trim_start_matches(|c: char| matches!(c, '^' | '~' | '>' | '=' | '<' | 'v' | ' '));
+    let digits: String = start.chars().take_while(|c| c.is_ascii_digit()).collect();
+    digits.parse().ok()
+}
+
+fn frameworks(dir: &Path, manifest: &Value) -> Vec<Framework> {
+    let mut found = Vec::new();
+    for (name, deps, configs) in FRAMEWORKS {
+        let version = deps.iter().find_map(|d| dependency(manifest, d));
+        let has_config = configs.iter().any(|stem| {
+            ["js", "mjs", "cjs", "ts", "mts"].iter().any(|ext| dir.join(format!("{stem}.{ext}")).is_file())
+        });
+        let has_prisma_schema = *name == "Prisma" && dir.join("prisma/schema.prisma").is_file();
+        if version.is_some() || has_config || has_prisma_schema {
+            found.push(Framework { name, major: version.and_then(major) });
+        }
+    }
+    found
+}
+
+fn edge_functions(root: &Path) -> usize {
+    subdirs(&root.join("supabase/functions"))
+        .iter()
+        .filter(|d| !d.file_name().is_some_and(|n| n.to_string_lossy().starts_with('_')))
+        .filter(|d| ["index.ts", "index.js", "index.tsx"].iter().any(|f| d.join(f).is_file()))
+        .count()
+}
+
+/// The `packageManager` field wins; otherwise the lockfile, and when there are
+/// several (Lovable exports carry npm's and bun's) npm's, since that is what
+/// the exports' READMEs tell people to run.
+fn package_manager(root: &Path, manifest: &Value) -> Option<PackageManager> {
+    let present: Vec<(&'static str, &'static str)> =
+        LOCKFILES.iter().copied().filter(|(file, _)| root.join(file).is_file()).collect();
+    let declared = manifest
+        .get("packageManager")
+        .and_then(Value::as_str)
+        .and_then(|s| s.split('@').next())
+        .and_then(|n| ["npm", "pnpm", "yarn", "bun"].into_iter().find(|k| *k == n));
+    let chosen = declared.or_else(|| present.first().map(|(_, pm)| *pm));
+    let name = match chosen {
+        Some(name) => name,
+        None if manifest.is_object() => "npm",
+        None => return None,
+    };
+    let lockfile = present.iter().find(|(_, pm)| *pm == name).map(|(file, _)| *file);
+    let also = present.iter().filter(|(file, _)| Some(*file) != lockfile).map(|(file, _)| *file).collect();
+    Some(PackageManager { name, lockfile, also })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn majors() {
+        assert_eq!(major("^18.2.0"), Some(18));
+        assert_eq!(major("~4.19.2"), Some(4));
+        assert_eq!(major(">=5.0.0 <6"), Some(5));
+        assert_eq!(major("latest"), None);
+        assert_eq!(major("workspace:*"), None);
+    }
+
+    #[test]
+    fn lockfile_choice() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        fs::write(dir.path().join("package.json"), "{}").expect("write");
+        fs::write(dir.path().join("bun.lockb"), "").expect("write");
+        fs::write(dir.path().join("package-lock.json"), "{}").expect("write");
+        let pm = package_manager(dir.path(), &serde_json::json!({})).expect("found");
+        assert_eq!((pm.name, pm.lockfile, pm.also), ("npm", Some("package-lock.json"), vec!["bun.lockb"]));
+        let pm = package_manager(dir.path(), &serde_json::json!({"packageManager": "bun@1.1.0"})).expect("found");
+        assert_eq!((pm.name, pm.lockfile), ("bun", Some("bun.lockb")));
+    }
+}

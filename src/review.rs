@@ -1,0 +1,84 @@
+//! The interactive review: each change as a coloured diff, then
+//! [y]es / [n]o / [a]ll / [q]uit. Nothing is written until the end.
+
+use std::collections::HashMap;
+
+use console::{Key, Style, Term};
+
+use crate::diff;
+use crate::plan::{self, Change};
+
+pub enum Outcome {
+    /// The accepted changes, in plan order.
+    Accepted(Vec<Change>),
+    Quit,
+}
+
+pub fn review(changes: &[Change], color: bool) -> anyhow::Result<Outcome> {
+    let term = Term::stdout();
+    let dim = Style::new().dim().force_styling(color);
+    let bold = Style::new().bold().force_styling(color);
+    let mut accepted: Vec<Change> = Vec::new();
+    // The text each file has after the changes accepted so far.
+    let mut current: HashMap<&str, Option<String>> = HashMap::new();
+    let mut accept_all = false;
+    let total = changes.len();
+    for (i, planned) in changes.iter().enumerate() {
+        let text = current.get(planned.path.as_str()).cloned().unwrap_or_else(|| planned.before.clone());
+        // A skipped earlier change to this file: recompute this one on what is really there.
+        let change = if text == planned.before {
+            planned.clone()
+        } else {
+            match text.as_deref().and_then(|t| plan::recompute(planned, t)) {
+                Some(c) => c,
+                None => continue,
+            }
+        };
+        if !accept_all {
+            term.write_line("")?;
+            term.write_line(&format!(
+                "{} {} {}",
+                dim.apply_to(format!("[{}/{total}]", i + 1)),
+                bold.apply_to(change.origin),
+                bold.apply_to(format!("· {}", change.path)),
+            ))?;
+            term.write_line(&format!("{} {}", dim.apply_to("what:"), change.title))?;
+            term.write_line(&format!("{} {}", dim.apply_to("why: "), change.why))?;
+            let d = diff::unified(&change.path, change.before.as_deref(), &change.after);
+            let d = if color { diff::colorize(&d) } else { d };
+            term.write_str(&d)?;
+            let decision = ask(&term, &bold)?;
+            match decision {
+                Decision::Yes => {}
+                Decision::No => continue,
+                Decision::All => accept_all = true,
+                Decision::Quit => return Ok(Outcome::Quit),
+            }
+        }
+        current.insert(&planned.path, Some(change.after.clone()));
+        accepted.push(change);
+    }
+    Ok(Outcome::Accepted(accepted))
+}
+
+enum Decision {
+    Yes,
+    No,
+    All,
+    Quit,
+}
+
+fn ask(term: &Term, bold: &Style) -> anyhow::Result<Decision> {
+    term.write_str(&format!("{} [y]es [n]o [a]ll [q]uit › ", bold.apply_to("Apply this change?")))?;
+    loop {
+        let decision = match term.read_key()? {
+            Key::Char('y' | 'Y') => (Decision::Yes, "yes"),
+            Key::Char('n' | 'N') => (Decision::No, "no, skipped"),
+            Key::Char('a' | 'A') => (Decision::All, "all: accepting this and every remaining change"),
+            Key::Char('q' | 'Q') | Key::Escape | Key::CtrlC => (Decision::Quit, "quit"),
+            _ => continue,
+        };
+        term.write_line(decision.1)?;
+        return Ok(decision.0);
+    }
+}
