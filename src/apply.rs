@@ -24,18 +24,36 @@ fn color_for(stream_is_terminal: bool) -> bool {
 fn project_root(path: &Path) -> anyhow::Result<&Path> {
     match fs::metadata(path) {
         Ok(meta) if meta.is_dir() => Ok(path),
-        Ok(_) => refuse(format!("{}: not a folder; give the project's folder", path.display())),
+        Ok(_) => refuse(format!(
+            "{}: not a folder; give the project's folder",
+            path.display()
+        )),
         Err(e) => refuse(format!("{}: {e}", path.display())),
     }
 }
 
 /// The codemods to run: all, less `--skip` and harden.toml's `skip`, or `--only`.
-pub fn select(only: &[String], skip: &[String], config_skip: &[String]) -> anyhow::Result<Vec<&'static dyn Codemod>> {
+pub fn select(
+    only: &[String],
+    skip: &[String],
+    config_skip: &[String],
+) -> anyhow::Result<Vec<&'static dyn Codemod>> {
     let all = harden_codemods::all();
     let valid = || all.iter().map(|c| c.id()).collect::<Vec<_>>().join(", ");
-    for (flag, ids) in [("--only", only), ("--skip", skip), ("harden.toml skip", config_skip)] {
-        if let Some(bad) = ids.iter().map(|s| s.trim()).find(|id| harden_codemods::by_id(id).is_none()) {
-            return refuse(format!("unknown id `{bad}` in {flag}; valid ids: {}", valid()));
+    for (flag, ids) in [
+        ("--only", only),
+        ("--skip", skip),
+        ("harden.toml skip", config_skip),
+    ] {
+        if let Some(bad) = ids
+            .iter()
+            .map(|s| s.trim())
+            .find(|id| harden_codemods::by_id(id).is_none())
+        {
+            return refuse(format!(
+                "unknown id `{bad}` in {flag}; valid ids: {}",
+                valid()
+            ));
         }
     }
     let has = |ids: &[String], id: &str| ids.iter().any(|s| s.trim() == id);
@@ -70,13 +88,22 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<Exit> {
 
     if let Some(patch_path) = &args.patch {
         let patch = patch_of(&plan.changes);
-        fs::write(patch_path, &patch).with_context(|| format!("{}: cannot write the patch", patch_path.display()))?;
-        eprintln!("wrote {} change(s) to {}", plan.changes.len(), patch_path.display());
+        fs::write(patch_path, &patch)
+            .with_context(|| format!("{}: cannot write the patch", patch_path.display()))?;
+        eprintln!(
+            "wrote {} change(s) to {}",
+            plan.changes.len(),
+            patch_path.display()
+        );
         return Ok(Exit::Success);
     }
     if args.dry_run || args.check {
         print_changes(&plan.changes)?;
-        return Ok(if args.check && !plan.changes.is_empty() { Exit::ChangesFound } else { Exit::Success });
+        return Ok(if args.check && !plan.changes.is_empty() {
+            Exit::ChangesFound
+        } else {
+            Exit::Success
+        });
     }
     if plan.changes.is_empty() {
         return Ok(Exit::Success);
@@ -109,7 +136,9 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<Exit> {
 
 fn shell_path(path: &Path) -> String {
     let s = path.display().to_string();
-    if s.chars().all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c)) {
+    if s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c))
+    {
         s
     } else {
         format!("'{}'", s.replace('\'', "'\\''"))
@@ -124,13 +153,20 @@ fn by_file(changes: &[Change]) -> Vec<FileWrite> {
         files
             .entry(&c.path)
             .and_modify(|w| w.after = c.after.clone())
-            .or_insert_with(|| FileWrite { path: c.path.clone(), before: c.before.clone(), after: c.after.clone() });
+            .or_insert_with(|| FileWrite {
+                path: c.path.clone(),
+                before: c.before.clone(),
+                after: c.after.clone(),
+            });
     }
     files.into_values().collect()
 }
 
 fn patch_of(changes: &[Change]) -> String {
-    by_file(changes).iter().map(|w| diff::unified(&w.path, w.before.as_deref(), &w.after)).collect()
+    by_file(changes)
+        .iter()
+        .map(|w| diff::unified(&w.path, w.before.as_deref(), &w.after))
+        .collect()
 }
 
 fn print_changes(changes: &[Change]) -> anyhow::Result<()> {
@@ -139,7 +175,12 @@ fn print_changes(changes: &[Change]) -> anyhow::Result<()> {
     let dim = Style::new().dim().force_styling(color);
     let mut out = std::io::stdout().lock();
     for c in changes {
-        writeln!(out, "{} {}", bold.apply_to(c.origin), bold.apply_to(format!("· {}", c.path)))?;
+        writeln!(
+            out,
+            "{} {}",
+            bold.apply_to(c.origin),
+            bold.apply_to(format!("· {}", c.path))
+        )?;
         writeln!(out, "{} {}", dim.apply_to("what:"), c.title)?;
         writeln!(out, "{} {}", dim.apply_to("why: "), c.why)?;
         let d = diff::unified(&c.path, c.before.as_deref(), &c.after);
@@ -155,20 +196,35 @@ fn print_summary(plan: &Plan, codemods: &[&'static dyn Codemod]) {
     let dim = Style::new().dim().force_styling(color);
     let yellow = Style::new().yellow().force_styling(color);
     let project = &plan.project;
-    let mut lines = vec![format!("{} {}", bold.apply_to("harden ·"), bold.apply_to(&project.name))];
+    let mut lines = vec![format!(
+        "{} {}",
+        bold.apply_to("harden ·"),
+        bold.apply_to(&project.name)
+    )];
     let label = |l: &str| format!("  {:<11} ", dim.apply_to(l));
     for app in &project.apps {
-        let name = if app.dir.is_empty() { "stack".to_string() } else { format!("{}/", app.dir) };
+        let name = if app.dir.is_empty() {
+            "stack".to_string()
+        } else {
+            format!("{}/", app.dir)
+        };
         lines.push(format!("{}{}", label(&name), project.describe_app(app)));
     }
     if project.apps.is_empty() {
-        lines.push(format!("{}no package.json: plain JavaScript/TypeScript files", label("stack")));
+        lines.push(format!(
+            "{}no package.json: plain JavaScript/TypeScript files",
+            label("stack")
+        ));
     }
     if let Some(pm) = project.describe_package_manager() {
         lines.push(format!("{}{pm}", label("packages")));
     }
     let ms = plan.elapsed.as_secs_f64() * 1000.0;
-    lines.push(format!("{}{} source files in {ms:.0} ms", label("checked"), plan.files_checked));
+    lines.push(format!(
+        "{}{} source files in {ms:.0} ms",
+        label("checked"),
+        plan.files_checked
+    ));
     let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
     for c in &plan.changes {
         if let Some(i) = codemods.iter().position(|m| m.id() == c.origin) {
@@ -176,9 +232,18 @@ fn print_summary(plan: &Plan, codemods: &[&'static dyn Codemod]) {
         }
     }
     let n = plan.changes.len();
-    lines.push(format!("{}{n} change{}", label("proposed"), if n == 1 { "" } else { "s" }));
+    lines.push(format!(
+        "{}{n} change{}",
+        label("proposed"),
+        if n == 1 { "" } else { "s" }
+    ));
     for (i, count) in counts {
-        lines.push(format!("{}{count:>3}  {:<10} {}", label(""), codemods[i].id(), dim.apply_to(codemods[i].title())));
+        lines.push(format!(
+            "{}{count:>3}  {:<10} {}",
+            label(""),
+            codemods[i].id(),
+            dim.apply_to(codemods[i].title())
+        ));
     }
     for (i, note) in plan.notes.iter().enumerate() {
         let l = if i == 0 { label("notes") } else { label("") };
@@ -200,7 +265,11 @@ pub fn undo(args: &UndoArgs) -> anyhow::Result<Exit> {
         "undone: {} restored, {} deleted{}",
         undone.restored.len(),
         undone.deleted.len(),
-        if undone.unchanged > 0 { format!(", {} already as before", undone.unchanged) } else { String::new() }
+        if undone.unchanged > 0 {
+            format!(", {} already as before", undone.unchanged)
+        } else {
+            String::new()
+        }
     );
     Ok(Exit::Success)
 }
@@ -212,9 +281,19 @@ pub fn list() -> anyhow::Result<Exit> {
         let stacks = if c.stacks().is_empty() {
             "any JS/TS".to_string()
         } else {
-            c.stacks().iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ")
+            c.stacks()
+                .iter()
+                .map(|s| format!("{s:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         };
-        writeln!(out, "{:<12} {:<12} {} [{stacks}]", c.id(), "codemod", c.title())?;
+        writeln!(
+            out,
+            "{:<12} {:<12} {} [{stacks}]",
+            c.id(),
+            "codemod",
+            c.title()
+        )?;
     }
     Ok(Exit::Success)
 }

@@ -44,7 +44,9 @@ pub fn walk(root: &Path, exclude: &[String]) -> anyhow::Result<(Vec<SourcePath>,
             .add(&format!("!{pattern}"))
             .with_context(|| format!("harden.toml: invalid exclude pattern `{pattern}`"))?;
     }
-    let overrides = overrides.build().context("harden.toml: invalid exclude patterns")?;
+    let overrides = overrides
+        .build()
+        .context("harden.toml: invalid exclude patterns")?;
     let walker = WalkBuilder::new(root)
         .hidden(true)
         .git_ignore(true)
@@ -54,7 +56,8 @@ pub fn walk(root: &Path, exclude: &[String]) -> anyhow::Result<(Vec<SourcePath>,
         .overrides(overrides)
         .filter_entry(|entry| {
             let name = entry.file_name().to_string_lossy();
-            !(entry.file_type().is_some_and(|t| t.is_dir()) && SKIPPED_DIRS.contains(&name.as_ref()))
+            !(entry.file_type().is_some_and(|t| t.is_dir())
+                && SKIPPED_DIRS.contains(&name.as_ref()))
         })
         .build();
     let mut files = Vec::new();
@@ -63,22 +66,33 @@ pub fn walk(root: &Path, exclude: &[String]) -> anyhow::Result<(Vec<SourcePath>,
         let entry = match entry {
             Ok(entry) => entry,
             Err(err) => {
-                notes.push(Note { path: walk_error_path(&err, root), message: format!("skipped: {}", walk_error_message(&err)) });
+                notes.push(Note {
+                    path: walk_error_path(&err, root),
+                    message: format!("skipped: {}", walk_error_message(&err)),
+                });
                 continue;
             }
         };
         let path = entry.path();
         let rel = relative(root, path);
-        let Some(file_type) = entry.file_type() else { continue };
+        let Some(file_type) = entry.file_type() else {
+            continue;
+        };
         if !is_source(&rel) {
             continue;
         }
         if file_type.is_symlink() {
-            notes.push(Note { path: rel, message: "skipped: symbolic link (harden never writes through links)".into() });
+            notes.push(Note {
+                path: rel,
+                message: "skipped: symbolic link (harden never writes through links)".into(),
+            });
             continue;
         }
         if file_type.is_file() {
-            files.push(SourcePath { abs: path.to_path_buf(), rel });
+            files.push(SourcePath {
+                abs: path.to_path_buf(),
+                rel,
+            });
         }
     }
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
@@ -88,7 +102,9 @@ pub fn walk(root: &Path, exclude: &[String]) -> anyhow::Result<(Vec<SourcePath>,
 fn walk_error_path(err: &ignore::Error, root: &Path) -> String {
     match err {
         ignore::Error::WithPath { path, .. } => relative(root, path),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => walk_error_path(err, root),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_error_path(err, root)
+        }
         _ => ".".into(),
     }
 }
@@ -105,13 +121,18 @@ fn walk_error_message(err: &ignore::Error) -> String {
 
 pub fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// A JS/TS source harden may edit: not declarations, not minified bundles.
 fn is_source(rel: &str) -> bool {
     let name = rel.rsplit('/').next().unwrap_or(rel);
-    let Some((_, ext)) = name.rsplit_once('.') else { return false };
+    let Some((_, ext)) = name.rsplit_once('.') else {
+        return false;
+    };
     EXTENSIONS.contains(&ext)
         && !name.ends_with(".d.ts")
         && !name.ends_with(".d.mts")
@@ -123,7 +144,10 @@ fn is_source(rel: &str) -> bool {
 pub fn read_source(path: &Path) -> Result<String, String> {
     let meta = fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
     if meta.len() > MAX_FILE_BYTES {
-        return Err(format!("skipped: larger than 1 MB ({} KB)", meta.len() / 1024));
+        return Err(format!(
+            "skipped: larger than 1 MB ({} KB)",
+            meta.len() / 1024
+        ));
     }
     let bytes = fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
@@ -132,7 +156,12 @@ pub fn read_source(path: &Path) -> Result<String, String> {
     if bytes.iter().take(8192).any(|&b| b == 0) {
         return Err("skipped: binary file".into());
     }
-    String::from_utf8(bytes).map_err(|e| format!("skipped: not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "skipped: not valid UTF-8 (byte {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
 }
 
 #[cfg(test)]

@@ -57,27 +57,40 @@ pub fn write_all(root: &Path, writes: &[FileWrite]) -> anyhow::Result<()> {
             Err(e) => return refuse(format!("{}: cannot read: {e}", w.path)),
         };
         if on_disk.as_deref() != w.before.as_deref().map(str::as_bytes) {
-            return refuse(format!("{}: changed on disk since harden read it; nothing was written, run harden again", w.path));
+            return refuse(format!(
+                "{}: changed on disk since harden read it; nothing was written, run harden again",
+                w.path
+            ));
         }
         if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
-            return refuse(format!("{}: is a symbolic link; harden does not write through links", w.path));
+            return refuse(format!(
+                "{}: is a symbolic link; harden does not write through links",
+                w.path
+            ));
         }
     }
     let dir = state_dir(root);
     let fresh = dir.join("run.tmp");
     let _ = fs::remove_dir_all(&fresh);
-    fs::create_dir_all(&fresh).with_context(|| format!("cannot create {DIR}/ in {}", root.display()))?;
-    fs::write(dir.join(".gitignore"), "*\n").with_context(|| format!("cannot write {DIR}/.gitignore"))?;
-    let mut journal = Journal { version: 1, files: Vec::new() };
+    fs::create_dir_all(&fresh)
+        .with_context(|| format!("cannot create {DIR}/ in {}", root.display()))?;
+    fs::write(dir.join(".gitignore"), "*\n")
+        .with_context(|| format!("cannot write {DIR}/.gitignore"))?;
+    let mut journal = Journal {
+        version: 1,
+        files: Vec::new(),
+    };
     for (i, w) in writes.iter().enumerate() {
         let before = match &w.before {
             Some(text) => {
-                fs::write(fresh.join(format!("{i}.before")), text).context("cannot save a backup copy")?;
+                fs::write(fresh.join(format!("{i}.before")), text)
+                    .context("cannot save a backup copy")?;
                 Some(format!("run/{i}.before"))
             }
             None => None,
         };
-        fs::write(fresh.join(format!("{i}.after")), &w.after).context("cannot save a copy of the new content")?;
+        fs::write(fresh.join(format!("{i}.after")), &w.after)
+            .context("cannot save a copy of the new content")?;
         journal.files.push(Entry {
             path: w.path.clone(),
             created: w.before.is_none(),
@@ -86,7 +99,8 @@ pub fn write_all(root: &Path, writes: &[FileWrite]) -> anyhow::Result<()> {
             after: format!("run/{i}.after"),
         });
     }
-    fs::write(fresh.join(JOURNAL), serde_json::to_string_pretty(&journal)?).context("cannot write the journal")?;
+    fs::write(fresh.join(JOURNAL), serde_json::to_string_pretty(&journal)?)
+        .context("cannot write the journal")?;
     // Swap the previous run's journal for this one in one rename.
     let current = dir.join("run");
     let _ = fs::remove_dir_all(&current);
@@ -94,7 +108,8 @@ pub fn write_all(root: &Path, writes: &[FileWrite]) -> anyhow::Result<()> {
     for entry in &journal.files {
         let path = root.join(&entry.path);
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).with_context(|| format!("{}: cannot create its folder", entry.path))?;
+            fs::create_dir_all(parent)
+                .with_context(|| format!("{}: cannot create its folder", entry.path))?;
         }
         let bytes = fs::read(dir.join(&entry.after)).context("cannot read the journal copy")?;
         atomic_write(&path, &bytes).with_context(|| format!("{}: cannot write", entry.path))?;
@@ -119,7 +134,10 @@ fn missing_dirs(root: &Path, rel: &str) -> Vec<String> {
 /// Replaces `path` atomically, keeping its permissions.
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new().prefix(".harden-").suffix(".tmp").tempfile_in(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".harden-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     if let Ok(meta) = fs::metadata(path) {
@@ -141,20 +159,28 @@ pub fn undo(root: &Path, force: bool) -> anyhow::Result<Undone> {
     let text = match fs::read_to_string(dir.join(JOURNAL)) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return refuse(format!("nothing to undo in {}: no harden apply has written here (or it was undone)", root.display()))
+            return refuse(format!(
+                "nothing to undo in {}: no harden apply has written here (or it was undone)",
+                root.display()
+            ))
         }
         Err(e) => bail!("cannot read {DIR}/run/{JOURNAL}: {e}"),
     };
-    let journal: Journal = serde_json::from_str(&text).with_context(|| format!("{DIR}/run/{JOURNAL} is damaged"))?;
+    let journal: Journal =
+        serde_json::from_str(&text).with_context(|| format!("{DIR}/run/{JOURNAL} is damaged"))?;
     let state = state_dir(root);
     // Decide everything first, so a refusal changes nothing.
     let mut actions = Vec::new();
     let mut conflicts = Vec::new();
     for entry in &journal.files {
         let path = root.join(&entry.path);
-        let after = fs::read(state.join(&entry.after)).with_context(|| format!("{DIR}: the copy of {} is missing", entry.path))?;
+        let after = fs::read(state.join(&entry.after))
+            .with_context(|| format!("{DIR}: the copy of {} is missing", entry.path))?;
         let before = match &entry.before {
-            Some(b) => Some(fs::read(state.join(b)).with_context(|| format!("{DIR}: the backup of {} is missing", entry.path))?),
+            Some(b) => Some(
+                fs::read(state.join(b))
+                    .with_context(|| format!("{DIR}: the backup of {} is missing", entry.path))?,
+            ),
             None => None,
         };
         let current = fs::read(&path).ok();
@@ -173,18 +199,24 @@ pub fn undo(root: &Path, force: bool) -> anyhow::Result<Undone> {
             conflicts.join(", ")
         ));
     }
-    let mut undone = Undone { restored: Vec::new(), deleted: Vec::new(), unchanged: 0 };
+    let mut undone = Undone {
+        restored: Vec::new(),
+        deleted: Vec::new(),
+        unchanged: 0,
+    };
     for (entry, action) in actions {
         let path = root.join(&entry.path);
         match action {
             None => undone.unchanged += 1,
             Some(Some(before)) => {
-                atomic_write(&path, &before).with_context(|| format!("{}: cannot restore", entry.path))?;
+                atomic_write(&path, &before)
+                    .with_context(|| format!("{}: cannot restore", entry.path))?;
                 undone.restored.push(entry.path.clone());
             }
             Some(None) => {
                 if path.exists() {
-                    fs::remove_file(&path).with_context(|| format!("{}: cannot delete", entry.path))?;
+                    fs::remove_file(&path)
+                        .with_context(|| format!("{}: cannot delete", entry.path))?;
                 }
                 for d in entry.created_dirs.iter().rev() {
                     let _ = fs::remove_dir(root.join(d)); // only when empty

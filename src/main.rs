@@ -21,7 +21,9 @@ use crate::error::{Exit, Refusal};
 
 fn main() -> ExitCode {
     // Deeply nested sources need more stack than rayon's default for swc's recursive descent.
-    let _ = rayon::ThreadPoolBuilder::new().stack_size(64 << 20).build_global();
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(64 << 20)
+        .build_global();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Apply(args) => apply::run(&args),
@@ -31,7 +33,11 @@ fn main() -> ExitCode {
     match result {
         Ok(exit) => ExitCode::from(exit as u8),
         Err(err) => {
-            let prefix = if err.downcast_ref::<Refusal>().is_some() { "harden" } else { "harden: error" };
+            let prefix = if err.downcast_ref::<Refusal>().is_some() {
+                "harden"
+            } else {
+                "harden: error"
+            };
             eprintln!("{prefix}: {}", one_line(&format!("{err:#}")));
             ExitCode::from(Exit::Refused as u8)
         }

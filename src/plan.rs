@@ -34,12 +34,23 @@ pub struct Plan {
 }
 
 /// The codemods that apply to this project's stacks.
-pub fn applicable(project: &Project, codemods: &[&'static dyn Codemod]) -> Vec<&'static dyn Codemod> {
+pub fn applicable(
+    project: &Project,
+    codemods: &[&'static dyn Codemod],
+) -> Vec<&'static dyn Codemod> {
     let stacks = project.stacks();
-    codemods.iter().copied().filter(|c| c.stacks().is_empty() || c.stacks().iter().any(|s| stacks.contains(s))).collect()
+    codemods
+        .iter()
+        .copied()
+        .filter(|c| c.stacks().is_empty() || c.stacks().iter().any(|s| stacks.contains(s)))
+        .collect()
 }
 
-pub fn build(root: &Path, codemods: &[&'static dyn Codemod], config: &Config) -> anyhow::Result<Plan> {
+pub fn build(
+    root: &Path,
+    codemods: &[&'static dyn Codemod],
+    config: &Config,
+) -> anyhow::Result<Plan> {
     let started = Instant::now();
     let project = Project::detect(root);
     let codemods = applicable(&project, codemods);
@@ -48,8 +59,13 @@ pub fn build(root: &Path, codemods: &[&'static dyn Codemod], config: &Config) ->
     let results: Vec<(Vec<Change>, Vec<Note>)> = sources
         .par_iter()
         .map(|source| {
-            let note = |message: String| Note { path: source.rel.clone(), message };
-            let Some(lang) = Lang::from_path(&source.rel) else { return (Vec::new(), Vec::new()) };
+            let note = |message: String| Note {
+                path: source.rel.clone(),
+                message,
+            };
+            let Some(lang) = Lang::from_path(&source.rel) else {
+                return (Vec::new(), Vec::new());
+            };
             let text = match files::read_source(&source.abs) {
                 Ok(text) => text,
                 Err(message) => return (Vec::new(), vec![note(message)]),
@@ -64,13 +80,19 @@ pub fn build(root: &Path, codemods: &[&'static dyn Codemod], config: &Config) ->
                         before: Some(c.before),
                         after: c.after,
                     });
-                    let dropped = outcome.dropped.into_iter().map(|d| note(format!("change dropped: {d}")));
+                    let dropped = outcome
+                        .dropped
+                        .into_iter()
+                        .map(|d| note(format!("change dropped: {d}")));
                     (changes.collect(), dropped.collect())
                 }
-                Err(e) => (Vec::new(), vec![Note {
-                    path: format!("{}:{}:{}", source.rel, e.line, e.col),
-                    message: format!("does not parse, skipped: {}", e.message),
-                }]),
+                Err(e) => (
+                    Vec::new(),
+                    vec![Note {
+                        path: format!("{}:{}:{}", source.rel, e.line, e.col),
+                        message: format!("does not parse, skipped: {}", e.message),
+                    }],
+                ),
             }
         })
         .collect();
@@ -80,7 +102,13 @@ pub fn build(root: &Path, codemods: &[&'static dyn Codemod], config: &Config) ->
         notes.extend(file_notes);
     }
     notes.sort();
-    Ok(Plan { project, files_checked: sources.len(), changes, notes, elapsed: started.elapsed() })
+    Ok(Plan {
+        project,
+        files_checked: sources.len(),
+        changes,
+        notes,
+        elapsed: started.elapsed(),
+    })
 }
 
 /// Recomputes one codemod's change on `text`, for when an earlier change to the
@@ -90,5 +118,10 @@ pub fn recompute(change: &Change, text: &str) -> Option<Change> {
     let lang = Lang::from_path(&change.path)?;
     let outcome = harden_file(&change.path, text, lang, &[codemod]).ok()?;
     let c = outcome.changes.into_iter().next()?;
-    Some(Change { why: c.why, before: Some(c.before), after: c.after, ..change.clone() })
+    Some(Change {
+        why: c.why,
+        before: Some(c.before),
+        after: c.after,
+        ..change.clone()
+    })
 }

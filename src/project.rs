@@ -67,8 +67,22 @@ const LOCKFILES: &[(&str, &str)] = &[
 
 /// Folders never searched for nested apps (or source files).
 pub const SKIPPED_DIRS: &[&str] = &[
-    "node_modules", "dist", "build", ".next", "out", "coverage", "vendor", ".git", ".harden",
-    "dev-dist", ".vercel", ".turbo", ".output", ".svelte-kit", ".nuxt", "bower_components",
+    "node_modules",
+    "dist",
+    "build",
+    ".next",
+    "out",
+    "coverage",
+    "vendor",
+    ".git",
+    ".harden",
+    "dev-dist",
+    ".vercel",
+    ".turbo",
+    ".output",
+    ".svelte-kit",
+    ".nuxt",
+    "bower_components",
 ];
 
 impl Project {
@@ -87,13 +101,17 @@ impl Project {
             let manifest = match read_manifest(&manifest_path) {
                 Ok(m) => m,
                 Err(message) => {
-                    notes.push(Note { path: shown, message });
+                    notes.push(Note {
+                        path: shown,
+                        message,
+                    });
                     Value::Null
                 }
             };
             apps.push(App {
                 frameworks: frameworks(root.join(&dir).as_path(), &manifest),
-                typescript: has_dependency(&manifest, "typescript") || root.join(&dir).join("tsconfig.json").is_file(),
+                typescript: has_dependency(&manifest, "typescript")
+                    || root.join(&dir).join("tsconfig.json").is_file(),
                 dir: dir.clone(),
             });
             if dir.is_empty() {
@@ -101,7 +119,13 @@ impl Project {
             }
         }
         let package_manager = package_manager(root, root_manifest.as_ref().unwrap_or(&Value::Null));
-        Project { name, apps, package_manager, edge_functions: edge_functions(root), notes }
+        Project {
+            name,
+            apps,
+            package_manager,
+            edge_functions: edge_functions(root),
+            notes,
+        }
     }
 
     /// The codemod stacks present anywhere in the project.
@@ -134,7 +158,11 @@ impl Project {
                 None => f.name.to_string(),
             })
             .collect();
-        parts.push(if app.typescript { "TypeScript".into() } else { "JavaScript".into() });
+        parts.push(if app.typescript {
+            "TypeScript".into()
+        } else {
+            "JavaScript".into()
+        });
         if app.dir.is_empty() && self.edge_functions > 0 {
             let s = if self.edge_functions == 1 { "" } else { "s" };
             parts.push(format!("{} Supabase edge function{s}", self.edge_functions));
@@ -147,7 +175,9 @@ impl Project {
         let mut text = pm.name.to_string();
         match (pm.lockfile, pm.also.is_empty()) {
             (Some(lock), true) => text.push_str(&format!(" ({lock})")),
-            (Some(lock), false) => text.push_str(&format!(" ({lock}; also present: {})", pm.also.join(", "))),
+            (Some(lock), false) => {
+                text.push_str(&format!(" ({lock}; also present: {})", pm.also.join(", ")))
+            }
             (None, _) => text.push_str(" (no lockfile)"),
         }
         Some(text)
@@ -170,13 +200,19 @@ fn app_dirs(root: &Path) -> Vec<String> {
         dirs.push(String::new());
     }
     for first in subdirs(root) {
-        let first_rel = first.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let first_rel = first
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if first.join("package.json").is_file() {
             dirs.push(first_rel.clone());
         }
         for second in subdirs(&first) {
             if second.join("package.json").is_file() {
-                let name = second.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let name = second
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 dirs.push(format!("{first_rel}/{name}"));
             }
         }
@@ -185,7 +221,9 @@ fn app_dirs(root: &Path) -> Vec<String> {
 }
 
 fn subdirs(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
     let mut dirs: Vec<PathBuf> = entries
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
@@ -206,8 +244,13 @@ pub fn read_manifest(path: &Path) -> Result<Value, String> {
         return Err("larger than 5 MB, ignored".into());
     }
     let text = fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
-    let value: Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
-        .map_err(|e| format!("invalid JSON at line {} column {}: {e}", e.line(), e.column()))?;
+    let value: Value = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
+        format!(
+            "invalid JSON at line {} column {}: {e}",
+            e.line(),
+            e.column()
+        )
+    })?;
     if !value.is_object() {
         return Err("not a JSON object".into());
     }
@@ -226,7 +269,7 @@ fn has_dependency(manifest: &Value, name: &str) -> bool {
 
 /// The major version a range like `^18.2.0`, `~4.1`, `>=5`, `v3` names.
 pub fn major(range: &str) -> Option<u64> {
-    let start = range.trim_start_matches(|c: char| matches!(c, '^' | '~' | '>' | '=' | '<' | 'v' | ' '));
+    let start = range.trim_start_matches(['^', '~', '>', '=', '<', 'v', ' ']);
     let digits: String = start.chars().take_while(|c| c.is_ascii_digit()).collect();
     digits.parse().ok()
 }
@@ -236,11 +279,16 @@ fn frameworks(dir: &Path, manifest: &Value) -> Vec<Framework> {
     for (name, deps, configs) in FRAMEWORKS {
         let version = deps.iter().find_map(|d| dependency(manifest, d));
         let has_config = configs.iter().any(|stem| {
-            ["js", "mjs", "cjs", "ts", "mts"].iter().any(|ext| dir.join(format!("{stem}.{ext}")).is_file())
+            ["js", "mjs", "cjs", "ts", "mts"]
+                .iter()
+                .any(|ext| dir.join(format!("{stem}.{ext}")).is_file())
         });
         let has_prisma_schema = *name == "Prisma" && dir.join("prisma/schema.prisma").is_file();
         if version.is_some() || has_config || has_prisma_schema {
-            found.push(Framework { name, major: version.and_then(major) });
+            found.push(Framework {
+                name,
+                major: version.and_then(major),
+            });
         }
     }
     found
@@ -249,8 +297,15 @@ fn frameworks(dir: &Path, manifest: &Value) -> Vec<Framework> {
 fn edge_functions(root: &Path) -> usize {
     subdirs(&root.join("supabase/functions"))
         .iter()
-        .filter(|d| !d.file_name().is_some_and(|n| n.to_string_lossy().starts_with('_')))
-        .filter(|d| ["index.ts", "index.js", "index.tsx"].iter().any(|f| d.join(f).is_file()))
+        .filter(|d| {
+            !d.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('_'))
+        })
+        .filter(|d| {
+            ["index.ts", "index.js", "index.tsx"]
+                .iter()
+                .any(|f| d.join(f).is_file())
+        })
         .count()
 }
 
@@ -258,8 +313,11 @@ fn edge_functions(root: &Path) -> usize {
 /// several (Lovable exports carry npm's and bun's) npm's, since that is what
 /// the exports' READMEs tell people to run.
 fn package_manager(root: &Path, manifest: &Value) -> Option<PackageManager> {
-    let present: Vec<(&'static str, &'static str)> =
-        LOCKFILES.iter().copied().filter(|(file, _)| root.join(file).is_file()).collect();
+    let present: Vec<(&'static str, &'static str)> = LOCKFILES
+        .iter()
+        .copied()
+        .filter(|(file, _)| root.join(file).is_file())
+        .collect();
     let declared = manifest
         .get("packageManager")
         .and_then(Value::as_str)
@@ -271,9 +329,20 @@ fn package_manager(root: &Path, manifest: &Value) -> Option<PackageManager> {
         None if manifest.is_object() => "npm",
         None => return None,
     };
-    let lockfile = present.iter().find(|(_, pm)| *pm == name).map(|(file, _)| *file);
-    let also = present.iter().filter(|(file, _)| Some(*file) != lockfile).map(|(file, _)| *file).collect();
-    Some(PackageManager { name, lockfile, also })
+    let lockfile = present
+        .iter()
+        .find(|(_, pm)| *pm == name)
+        .map(|(file, _)| *file);
+    let also = present
+        .iter()
+        .filter(|(file, _)| Some(*file) != lockfile)
+        .map(|(file, _)| *file)
+        .collect();
+    Some(PackageManager {
+        name,
+        lockfile,
+        also,
+    })
 }
 
 #[cfg(test)]
@@ -296,8 +365,15 @@ mod tests {
         fs::write(dir.path().join("bun.lockb"), "").expect("write");
         fs::write(dir.path().join("package-lock.json"), "{}").expect("write");
         let pm = package_manager(dir.path(), &serde_json::json!({})).expect("found");
-        assert_eq!((pm.name, pm.lockfile, pm.also), ("npm", Some("package-lock.json"), vec!["bun.lockb"]));
-        let pm = package_manager(dir.path(), &serde_json::json!({"packageManager": "bun@1.1.0"})).expect("found");
+        assert_eq!(
+            (pm.name, pm.lockfile, pm.also),
+            ("npm", Some("package-lock.json"), vec!["bun.lockb"])
+        );
+        let pm = package_manager(
+            dir.path(),
+            &serde_json::json!({"packageManager": "bun@1.1.0"}),
+        )
+        .expect("found");
         assert_eq!((pm.name, pm.lockfile), ("bun", Some("bun.lockb")));
     }
 }

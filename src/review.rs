@@ -24,7 +24,10 @@ pub fn review(changes: &[Change], color: bool) -> anyhow::Result<Outcome> {
     let mut accept_all = false;
     let total = changes.len();
     for (i, planned) in changes.iter().enumerate() {
-        let text = current.get(planned.path.as_str()).cloned().unwrap_or_else(|| planned.before.clone());
+        let text = current
+            .get(planned.path.as_str())
+            .cloned()
+            .unwrap_or_else(|| planned.before.clone());
         // A skipped earlier change to this file: recompute this one on what is really there.
         let change = if text == planned.before {
             planned.clone()
@@ -69,12 +72,18 @@ enum Decision {
 }
 
 fn ask(term: &Term, bold: &Style) -> anyhow::Result<Decision> {
-    term.write_str(&format!("{} [y]es [n]o [a]ll [q]uit › ", bold.apply_to("Apply this change?")))?;
+    term.write_str(&format!(
+        "{} [y]es [n]o [a]ll [q]uit › ",
+        bold.apply_to("Apply this change?")
+    ))?;
     loop {
         let decision = match term.read_key()? {
             Key::Char('y' | 'Y') => (Decision::Yes, "yes"),
             Key::Char('n' | 'N') => (Decision::No, "no, skipped"),
-            Key::Char('a' | 'A') => (Decision::All, "all: accepting this and every remaining change"),
+            Key::Char('a' | 'A') => (
+                Decision::All,
+                "all: accepting this and every remaining change",
+            ),
             Key::Char('q' | 'Q') | Key::Escape | Key::CtrlC => (Decision::Quit, "quit"),
             _ => continue,
         };

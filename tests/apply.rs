@@ -14,12 +14,26 @@ fn dry_run_writes_nothing_and_shows_every_change() {
     for name in FIXTURES {
         let copy = copy_fixture(name);
         let before = snapshot(&copy.root);
-        let out = harden().args(["apply", "--dry-run"]).arg(&copy.root).output().expect("runs");
+        let out = harden()
+            .args(["apply", "--dry-run"])
+            .arg(&copy.root)
+            .output()
+            .expect("runs");
         assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
-        assert_eq!(snapshot(&copy.root), before, "{name}: dry-run wrote something");
-        assert!(!copy.root.join(".harden").exists(), "{name}: dry-run created .harden/");
+        assert_eq!(
+            snapshot(&copy.root),
+            before,
+            "{name}: dry-run wrote something"
+        );
+        assert!(
+            !copy.root.join(".harden").exists(),
+            "{name}: dry-run created .harden/"
+        );
         let shown = stdout(&out);
-        assert!(shown.contains("fetch-ok · "), "{name}: no change shown:\n{shown}");
+        assert!(
+            shown.contains("fetch-ok · "),
+            "{name}: no change shown:\n{shown}"
+        );
         assert!(shown.contains("why: "), "{name}: no why line");
         assert!(stderr(&out).contains("proposed"), "{name}: no summary");
     }
@@ -32,7 +46,12 @@ fn patch_matches_the_expected_patch_and_git_applies_it() {
     for name in FIXTURES {
         let copy = copy_fixture(name);
         let patch = copy.root.parent().expect("parent").join("out.patch");
-        let out = harden().args(["apply", "--patch"]).arg(&patch).arg(&copy.root).output().expect("runs");
+        let out = harden()
+            .args(["apply", "--patch"])
+            .arg(&patch)
+            .arg(&copy.root)
+            .output()
+            .expect("runs");
         assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
         let actual = fs::read_to_string(&patch).expect("patch written");
         let expected_path = fixture("").join(format!("{name}.patch"));
@@ -40,15 +59,36 @@ fn patch_matches_the_expected_patch_and_git_applies_it() {
             fs::write(&expected_path, &actual).expect("bless");
         }
         let expected = fs::read_to_string(&expected_path).expect("expected patch checked in");
-        assert_eq!(actual, expected, "{name}: the patch differs from fixtures/{name}.patch");
+        assert_eq!(
+            actual, expected,
+            "{name}: the patch differs from fixtures/{name}.patch"
+        );
 
         // The patch applies and gives the same bytes as `apply --yes`.
         let applied = copy_fixture(name);
-        let out = std::process::Command::new("git").arg("-C").arg(&applied.root).args(["apply", "--whitespace=nowarn"]).arg(&patch).output().expect("git runs");
-        assert!(out.status.success(), "{name}: git apply failed: {}", stderr(&out));
-        let out = harden().args(["apply", "--yes"]).arg(&copy.root).output().expect("runs");
+        let out = std::process::Command::new("git")
+            .arg("-C")
+            .arg(&applied.root)
+            .args(["apply", "--whitespace=nowarn"])
+            .arg(&patch)
+            .output()
+            .expect("git runs");
+        assert!(
+            out.status.success(),
+            "{name}: git apply failed: {}",
+            stderr(&out)
+        );
+        let out = harden()
+            .args(["apply", "--yes"])
+            .arg(&copy.root)
+            .output()
+            .expect("runs");
         assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
-        assert_eq!(snapshot(&applied.root), snapshot(&copy.root), "{name}: patch and apply --yes disagree");
+        assert_eq!(
+            snapshot(&applied.root),
+            snapshot(&copy.root),
+            "{name}: patch and apply --yes disagree"
+        );
     }
 }
 
@@ -57,26 +97,59 @@ fn apply_yes_is_idempotent_and_undo_restores_every_byte() {
     for name in FIXTURES {
         let copy = copy_fixture(name);
         let original = snapshot(&copy.root);
-        let out = harden().args(["apply", "--yes"]).arg(&copy.root).output().expect("runs");
+        let out = harden()
+            .args(["apply", "--yes"])
+            .arg(&copy.root)
+            .output()
+            .expect("runs");
         assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
         let applied = snapshot(&copy.root);
-        assert!(!changed(&original, &applied).is_empty(), "{name}: nothing changed");
-        assert!(stderr(&out).contains("to undo: harden undo"), "{name}: {}", stderr(&out));
+        assert!(
+            !changed(&original, &applied).is_empty(),
+            "{name}: nothing changed"
+        );
+        assert!(
+            stderr(&out).contains("to undo: harden undo"),
+            "{name}: {}",
+            stderr(&out)
+        );
         assert_eq!(
-            fs::read_to_string(copy.root.join(".harden/.gitignore")).expect("journal folder ignores itself"),
+            fs::read_to_string(copy.root.join(".harden/.gitignore"))
+                .expect("journal folder ignores itself"),
             "*\n"
         );
 
-        let again = harden().args(["apply", "--check"]).arg(&copy.root).output().expect("runs");
-        assert_eq!(again.status.code(), Some(0), "{name}: second run proposes:\n{}", stdout(&again));
-        assert!(stderr(&again).contains("0 changes"), "{name}: {}", stderr(&again));
+        let again = harden()
+            .args(["apply", "--check"])
+            .arg(&copy.root)
+            .output()
+            .expect("runs");
+        assert_eq!(
+            again.status.code(),
+            Some(0),
+            "{name}: second run proposes:\n{}",
+            stdout(&again)
+        );
+        assert!(
+            stderr(&again).contains("0 changes"),
+            "{name}: {}",
+            stderr(&again)
+        );
 
         let out = harden().arg("undo").arg(&copy.root).output().expect("runs");
         assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
-        assert_eq!(changed(&original, &snapshot(&copy.root)), Vec::<String>::new(), "{name}: undo left differences");
+        assert_eq!(
+            changed(&original, &snapshot(&copy.root)),
+            Vec::<String>::new(),
+            "{name}: undo left differences"
+        );
 
         let out = harden().arg("undo").arg(&copy.root).output().expect("runs");
-        assert_eq!(out.status.code(), Some(2), "{name}: a second undo has nothing to do");
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{name}: a second undo has nothing to do"
+        );
         assert!(stderr(&out).contains("nothing to undo"));
     }
 }
@@ -85,23 +158,45 @@ fn apply_yes_is_idempotent_and_undo_restores_every_byte() {
 fn undo_refuses_a_file_changed_after_apply_unless_forced() {
     let copy = copy_fixture("bolt-app");
     let original = snapshot(&copy.root);
-    harden().args(["apply", "--yes"]).arg(&copy.root).assert().success();
+    harden()
+        .args(["apply", "--yes"])
+        .arg(&copy.root)
+        .assert()
+        .success();
     let edited = copy.root.join("src/services/github.ts");
     fs::write(&edited, "// my own edit\n").expect("edit");
     let out = harden().arg("undo").arg(&copy.root).output().expect("runs");
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains("src/services/github.ts") && err.contains("--force"), "{err}");
+    assert!(
+        err.contains("src/services/github.ts") && err.contains("--force"),
+        "{err}"
+    );
     assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
-    assert_eq!(fs::read_to_string(&edited).expect("read"), "// my own edit\n", "refusal changed the file");
-    harden().args(["undo", "--force"]).arg(&copy.root).assert().success();
-    assert_eq!(changed(&original, &snapshot(&copy.root)), Vec::<String>::new());
+    assert_eq!(
+        fs::read_to_string(&edited).expect("read"),
+        "// my own edit\n",
+        "refusal changed the file"
+    );
+    harden()
+        .args(["undo", "--force"])
+        .arg(&copy.root)
+        .assert()
+        .success();
+    assert_eq!(
+        changed(&original, &snapshot(&copy.root)),
+        Vec::<String>::new()
+    );
 }
 
 #[test]
 fn check_exits_one_when_changes_are_proposed() {
     let copy = copy_fixture("next-prisma");
-    let out = harden().args(["apply", "--check"]).arg(&copy.root).output().expect("runs");
+    let out = harden()
+        .args(["apply", "--check"])
+        .arg(&copy.root)
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("+    if (!response.ok) throw new Error("));
 }
@@ -115,16 +210,31 @@ fn dirty_git_tree_is_refused_unless_allowed() {
     fs::write(copy.root.join("src/index.ts"), "// work in progress\n").expect("edit");
     let before = snapshot(&copy.root);
 
-    let out = harden().args(["apply", "--yes"]).arg(&copy.root).output().expect("runs");
+    let out = harden()
+        .args(["apply", "--yes"])
+        .arg(&copy.root)
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains("1 file(s) have uncommitted changes") && err.contains("--allow-dirty"), "{err}");
+    assert!(
+        err.contains("1 file(s) have uncommitted changes") && err.contains("--allow-dirty"),
+        "{err}"
+    );
     assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
     assert_eq!(snapshot(&copy.root), before);
 
     // Previews never refuse.
-    harden().args(["apply", "--dry-run"]).arg(&copy.root).assert().success();
-    harden().args(["apply", "--allow-dirty", "--yes"]).arg(&copy.root).assert().success();
+    harden()
+        .args(["apply", "--dry-run"])
+        .arg(&copy.root)
+        .assert()
+        .success();
+    harden()
+        .args(["apply", "--allow-dirty", "--yes"])
+        .arg(&copy.root)
+        .assert()
+        .success();
     assert_ne!(snapshot(&copy.root), before);
     // harden's own journal never shows up in `git status`.
     let status = stdout(&git(&copy.root, &["status", "--porcelain"]));
@@ -135,7 +245,12 @@ fn dirty_git_tree_is_refused_unless_allowed() {
 fn no_terminal_without_a_mode_flag_is_refused() {
     let copy = copy_fixture("bolt-app");
     let before = snapshot(&copy.root);
-    let out = harden().arg("apply").arg(&copy.root).stdin(Stdio::null()).output().expect("runs");
+    let out = harden()
+        .arg("apply")
+        .arg(&copy.root)
+        .stdin(Stdio::null())
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("--yes") && err.contains("--dry-run"), "{err}");
@@ -150,59 +265,121 @@ fn an_unparsable_file_is_reported_and_the_others_still_change() {
     let broken = "export const Broken = async () => {\n  const res = await fetch('/x');\n  return <div>\n    .card { color: red; }\n";
     fs::write(copy.root.join("src/components/Broken.backup.tsx"), broken).expect("write");
     fs::write(copy.root.join("src/lib/utf16.ts"), [0xFF, 0xFE, b'x', 0]).expect("write");
-    let out = harden().args(["apply", "--yes"]).arg(&copy.root).output().expect("runs");
+    let out = harden()
+        .args(["apply", "--yes"])
+        .arg(&copy.root)
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(err.contains("src/components/Broken.backup.tsx:"), "{err}");
     assert!(err.contains("does not parse"), "{err}");
     assert!(err.contains("src/lib/utf16.ts: skipped: UTF-16"), "{err}");
-    assert_eq!(fs::read_to_string(copy.root.join("src/components/Broken.backup.tsx")).expect("read"), broken);
-    assert!(fs::read_to_string(copy.root.join("src/lib/avatar.ts")).expect("read").contains("if (!response.ok)"));
+    assert_eq!(
+        fs::read_to_string(copy.root.join("src/components/Broken.backup.tsx")).expect("read"),
+        broken
+    );
+    assert!(fs::read_to_string(copy.root.join("src/lib/avatar.ts"))
+        .expect("read")
+        .contains("if (!response.ok)"));
 }
 
 #[test]
 fn only_and_skip_select_codemods_and_unknown_ids_exit_two() {
     let copy = copy_fixture("bolt-app");
-    let out = harden().args(["apply", "--dry-run", "--only", "nope"]).arg(&copy.root).output().expect("runs");
+    let out = harden()
+        .args(["apply", "--dry-run", "--only", "nope"])
+        .arg(&copy.root)
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("unknown id `nope`") && stderr(&out).contains("fetch-ok"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("unknown id `nope`") && stderr(&out).contains("fetch-ok"),
+        "{}",
+        stderr(&out)
+    );
 
-    let out = harden().args(["apply", "--check", "--skip", "fetch-ok"]).arg(&copy.root).output().expect("runs");
+    let out = harden()
+        .args(["apply", "--check", "--skip", "fetch-ok"])
+        .arg(&copy.root)
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(0));
-    let out = harden().args(["apply", "--check", "--only", "fetch-ok"]).arg(&copy.root).output().expect("runs");
+    let out = harden()
+        .args(["apply", "--check", "--only", "fetch-ok"])
+        .arg(&copy.root)
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(1));
 }
 
 #[test]
 fn harden_toml_skips_and_excludes() {
     let copy = copy_fixture("lovable-app");
-    fs::write(copy.root.join("harden.toml"), "exclude = [\"supabase/functions/**\", \"src/lib/\"]\n").expect("write");
-    let out = harden().args(["apply", "--dry-run"]).arg(&copy.root).output().expect("runs");
+    fs::write(
+        copy.root.join("harden.toml"),
+        "exclude = [\"supabase/functions/**\", \"src/lib/\"]\n",
+    )
+    .expect("write");
+    let out = harden()
+        .args(["apply", "--dry-run"])
+        .arg(&copy.root)
+        .output()
+        .expect("runs");
     let shown = stdout(&out);
     assert!(shown.contains("src/components/InviteForm.tsx"), "{shown}");
-    assert!(!shown.contains("avatar.ts") && !shown.contains("send-invite"), "{shown}");
+    assert!(
+        !shown.contains("avatar.ts") && !shown.contains("send-invite"),
+        "{shown}"
+    );
 
     fs::write(copy.root.join("harden.toml"), "skip = [\"fetch-ok\"]\n").expect("write");
-    let out = harden().args(["apply", "--check"]).arg(&copy.root).output().expect("runs");
+    let out = harden()
+        .args(["apply", "--check"])
+        .arg(&copy.root)
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 
     fs::write(copy.root.join("harden.toml"), "skip = \"fetch-ok\"\n").expect("write");
-    let out = harden().args(["apply", "--check"]).arg(&copy.root).output().expect("runs");
+    let out = harden()
+        .args(["apply", "--check"])
+        .arg(&copy.root)
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(stderr(&out).trim(), "harden: harden.toml:1: `skip` must be an array of strings, like skip = [\"…\"]");
+    assert_eq!(
+        stderr(&out).trim(),
+        "harden: harden.toml:1: `skip` must be an array of strings, like skip = [\"…\"]"
+    );
 }
 
 #[test]
 fn bad_paths_and_broken_package_json_get_one_line() {
-    let out = harden().args(["apply", "--dry-run", "/no/such/project"]).output().expect("runs");
+    let out = harden()
+        .args(["apply", "--dry-run", "/no/such/project"])
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(stderr(&out).trim().lines().count(), 1, "{}", stderr(&out));
 
     let copy = copy_fixture("bolt-app");
-    fs::write(copy.root.join("package.json"), "{ \"name\": \"x\",\n  \"dependencies\": { \"react\": \"^18\" \n").expect("write");
-    let out = harden().args(["apply", "--dry-run"]).arg(&copy.root).output().expect("runs");
+    fs::write(
+        copy.root.join("package.json"),
+        "{ \"name\": \"x\",\n  \"dependencies\": { \"react\": \"^18\" \n",
+    )
+    .expect("write");
+    let out = harden()
+        .args(["apply", "--dry-run"])
+        .arg(&copy.root)
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(0));
-    assert!(stderr(&out).contains("package.json: invalid JSON at line"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("package.json: invalid JSON at line"),
+        "{}",
+        stderr(&out)
+    );
     assert!(stdout(&out).contains("fetch-ok · src/services/github.ts"));
 }
 
@@ -211,13 +388,24 @@ fn list_help_and_version() {
     let out = harden().arg("list").output().expect("runs");
     assert!(out.status.success());
     assert!(stdout(&out).contains("fetch-ok") && stdout(&out).contains("codemod"));
-    for args in [&["--help"][..], &["apply", "--help"], &["undo", "--help"], &["list", "--help"]] {
+    for args in [
+        &["--help"][..],
+        &["apply", "--help"],
+        &["undo", "--help"],
+        &["list", "--help"],
+    ] {
         let out = harden().args(args).output().expect("runs");
         assert!(out.status.success(), "{args:?}");
         assert!(stdout(&out).contains("Usage: harden"), "{args:?}");
     }
     let out = harden().arg("--version").output().expect("runs");
-    assert_eq!(stdout(&out).trim(), format!("harden {}", env!("CARGO_PKG_VERSION")));
-    let out = harden().args(["apply", "--version"]).output().expect("runs");
+    assert_eq!(
+        stdout(&out).trim(),
+        format!("harden {}", env!("CARGO_PKG_VERSION"))
+    );
+    let out = harden()
+        .args(["apply", "--version"])
+        .output()
+        .expect("runs");
     assert!(stdout(&out).contains(env!("CARGO_PKG_VERSION")));
 }

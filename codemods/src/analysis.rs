@@ -2,9 +2,7 @@
 
 use std::collections::HashMap;
 
-use swc_core::ecma::ast::{
-    BindingIdent, ClassDecl, FnDecl, ImportDecl, ImportSpecifier, Program,
-};
+use swc_core::ecma::ast::{BindingIdent, ClassDecl, FnDecl, ImportDecl, ImportSpecifier, Program};
 use swc_core::ecma::visit::{Visit, VisitWith};
 
 /// Every name the file declares anywhere (any scope), with the module it is

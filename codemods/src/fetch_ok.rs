@@ -37,16 +37,28 @@ impl Codemod for FetchOk {
             return None;
         }
         if file.bindings.declares("fetch")
-            && !file.bindings.imported_from("fetch").is_some_and(|m| FETCH_MODULES.contains(&m))
+            && !file
+                .bindings
+                .imported_from("fetch")
+                .is_some_and(|m| FETCH_MODULES.contains(&m))
         {
             return None;
         }
-        let mut finder = Finder { file, edits: Vec::new(), lines: Vec::new() };
+        let mut finder = Finder {
+            file,
+            edits: Vec::new(),
+            lines: Vec::new(),
+        };
         file.program.visit_with(&mut finder);
         if finder.edits.is_empty() {
             return None;
         }
-        let lines = finder.lines.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(", ");
+        let lines = finder
+            .lines
+            .iter()
+            .map(|l| l.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
         let plural = if finder.lines.len() == 1 { "" } else { "s" };
         Some(Proposal {
             edits: finder.edits,
@@ -88,8 +100,14 @@ enum StmtRef<'a> {
 
 impl Finder<'_> {
     fn consider<'s>(&mut self, stmt: &Stmt, rest: impl Iterator<Item = StmtRef<'s>>) {
-        let Some(name) = awaited_fetch(stmt) else { return };
-        let mut uses = Uses { name: name.clone(), shadowed: false, uses: Vec::new() };
+        let Some(name) = awaited_fetch(stmt) else {
+            return;
+        };
+        let mut uses = Uses {
+            name: name.clone(),
+            shadowed: false,
+            uses: Vec::new(),
+        };
         for later in rest {
             match later {
                 StmtRef::Stmt(s) => s.visit_with(&mut uses),
@@ -110,7 +128,9 @@ impl Finder<'_> {
         if !starts_line(text, stmt_range.start) {
             return;
         }
-        let Some(at) = after_line(text, stmt_range.end) else { return };
+        let Some(at) = after_line(text, stmt_range.end) else {
+            return;
+        };
         let style = self.file.style;
         let indent = line_indent(text, stmt_range.start);
         let check = format!(
@@ -126,16 +146,32 @@ impl Finder<'_> {
 /// `const res = await fetch(...)` (also `let`, a type annotation, parentheses,
 /// `window.fetch`/`globalThis.fetch`): the variable's name.
 fn awaited_fetch(stmt: &Stmt) -> Option<String> {
-    let Stmt::Decl(Decl::Var(decl)) = stmt else { return None };
+    let Stmt::Decl(Decl::Var(decl)) = stmt else {
+        return None;
+    };
     let VarDecl { decls, .. } = &**decl;
-    let [declarator] = decls.as_slice() else { return None };
-    let Pat::Ident(binding) = &declarator.name else { return None };
-    let Expr::Await(await_expr) = unwrap(declarator.init.as_deref()?) else { return None };
-    let Expr::Call(call) = unwrap(&await_expr.arg) else { return None };
-    let Callee::Expr(callee) = &call.callee else { return None };
+    let [declarator] = decls.as_slice() else {
+        return None;
+    };
+    let Pat::Ident(binding) = &declarator.name else {
+        return None;
+    };
+    let Expr::Await(await_expr) = unwrap(declarator.init.as_deref()?) else {
+        return None;
+    };
+    let Expr::Call(call) = unwrap(&await_expr.arg) else {
+        return None;
+    };
+    let Callee::Expr(callee) = &call.callee else {
+        return None;
+    };
     let is_fetch = match unwrap(callee) {
         Expr::Ident(id) => &*id.sym == "fetch",
-        Expr::Member(MemberExpr { obj, prop: MemberProp::Ident(prop), .. }) => {
+        Expr::Member(MemberExpr {
+            obj,
+            prop: MemberProp::Ident(prop),
+            ..
+        }) => {
             &*prop.sym == "fetch"
                 && matches!(unwrap(obj), Expr::Ident(o) if matches!(&*o.sym, "window" | "globalThis" | "self"))
         }

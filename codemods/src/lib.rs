@@ -47,9 +47,18 @@ const BOM: &str = "\u{feff}";
 /// left. The file is parsed once; after a change, the parse that verifies the
 /// new text is the tree the next codemod sees. A change whose result parses
 /// worse than its input is dropped.
-pub fn harden_file(path: &str, text: &str, lang: Lang, codemods: &[&dyn Codemod]) -> Result<FileOutcome, ParseError> {
+pub fn harden_file(
+    path: &str,
+    text: &str,
+    lang: Lang,
+    codemods: &[&dyn Codemod],
+) -> Result<FileOutcome, ParseError> {
     let mut outcome = FileOutcome::default();
-    let active: Vec<&dyn Codemod> = codemods.iter().copied().filter(|c| c.may_apply(text)).collect();
+    let active: Vec<&dyn Codemod> = codemods
+        .iter()
+        .copied()
+        .filter(|c| c.may_apply(text))
+        .collect();
     if active.is_empty() {
         return Ok(outcome);
     }
@@ -62,8 +71,16 @@ pub fn harden_file(path: &str, text: &str, lang: Lang, codemods: &[&dyn Codemod]
     for codemod in active {
         let style = Style::detect(&current, &parsed.program);
         let bindings = Bindings::of(&parsed.program);
-        let ctx = FileCtx { path, text: &current, program: &parsed.program, style: &style, bindings: &bindings };
-        let Some(proposal) = codemod.run(&ctx) else { continue };
+        let ctx = FileCtx {
+            path,
+            text: &current,
+            program: &parsed.program,
+            style: &style,
+            bindings: &bindings,
+        };
+        let Some(proposal) = codemod.run(&ctx) else {
+            continue;
+        };
         let after = match edit::apply(&current, &proposal.edits) {
             Ok(after) if after != current => after,
             Ok(_) => continue,
@@ -83,8 +100,14 @@ pub fn harden_file(path: &str, text: &str, lang: Lang, codemods: &[&dyn Codemod]
                 current = after;
                 parsed = reparsed;
             }
-            Ok(_) => outcome.dropped.push(format!("{}: the edited file has new parse errors", codemod.id())),
-            Err(e) => outcome.dropped.push(format!("{}: the edited file would not parse ({e})", codemod.id())),
+            Ok(_) => outcome.dropped.push(format!(
+                "{}: the edited file has new parse errors",
+                codemod.id()
+            )),
+            Err(e) => outcome.dropped.push(format!(
+                "{}: the edited file would not parse ({e})",
+                codemod.id()
+            )),
         }
     }
     Ok(outcome)

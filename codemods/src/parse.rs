@@ -70,27 +70,49 @@ pub fn range<T: Spanned>(node: &T) -> std::ops::Range<usize> {
 pub fn parse(text: &str, lang: Lang) -> Result<Parsed, ParseError> {
     match lang {
         Lang::Tsx => parse_with(text, ts(true)),
-        Lang::Js => parse_with(text, Syntax::Es(EsSyntax { jsx: true, ..Default::default() })),
-        Lang::Ts => parse_with(text, ts(false)).or_else(|first| parse_with(text, ts(true)).map_err(|_| first)),
+        Lang::Js => parse_with(
+            text,
+            Syntax::Es(EsSyntax {
+                jsx: true,
+                ..Default::default()
+            }),
+        ),
+        Lang::Ts => parse_with(text, ts(false))
+            .or_else(|first| parse_with(text, ts(true)).map_err(|_| first)),
     }
 }
 
 fn ts(tsx: bool) -> Syntax {
-    Syntax::Typescript(TsSyntax { tsx, decorators: true, ..Default::default() })
+    Syntax::Typescript(TsSyntax {
+        tsx,
+        decorators: true,
+        ..Default::default()
+    })
 }
 
 fn parse_with(text: &str, syntax: Syntax) -> Result<Parsed, ParseError> {
     if text.len() >= (u32::MAX - 2) as usize {
-        return Err(ParseError { line: 1, col: 1, message: "file too large to parse".into() });
+        return Err(ParseError {
+            line: 1,
+            col: 1,
+            message: "file too large to parse".into(),
+        });
     }
     let end = BytePos(text.len() as u32 + 1);
     let input = StringInput::new(text, BytePos(1), end);
     let mut parser = Parser::new(syntax, input, None);
     match parser.parse_program() {
-        Ok(program) => Ok(Parsed { program, recovered_errors: parser.take_errors().len() }),
+        Ok(program) => Ok(Parsed {
+            program,
+            recovered_errors: parser.take_errors().len(),
+        }),
         Err(error) => {
             let (line, col) = line_col(text, lo(error.span()));
-            Err(ParseError { line, col, message: error.kind().msg().into_owned() })
+            Err(ParseError {
+                line,
+                col,
+                message: error.kind().msg().into_owned(),
+            })
         }
     }
 }
@@ -119,7 +141,9 @@ mod tests {
 
     #[test]
     fn error_has_position() {
-        let err = parse("const a = 1;\nconst = ;\n", Lang::Ts).err().expect("must fail");
+        let err = parse("const a = 1;\nconst = ;\n", Lang::Ts)
+            .err()
+            .expect("must fail");
         assert_eq!(err.line, 2);
         assert!(err.col >= 1);
     }
@@ -128,7 +152,9 @@ mod tests {
     fn spans_map_to_byte_offsets() {
         let text = "// é\nlet x = 1;";
         let parsed = parse(text, Lang::Js).expect("parses");
-        let Program::Script(script) = parsed.program else { panic!("script expected") };
+        let Program::Script(script) = parsed.program else {
+            panic!("script expected")
+        };
         assert_eq!(&text[range(&script.body[0])], "let x = 1;");
     }
 }

@@ -1,0 +1,114 @@
+//! The interactive review, driven through a pseudo-terminal as a person would:
+//! y accepts, n skips, a accepts the rest, q quits without writing.
+
+mod common;
+
+use std::fs;
+use std::process::Command;
+
+use common::*;
+use rexpect::process::WaitStatus;
+use rexpect::session::spawn_command;
+
+const PROMPT: &str = "Apply this change?";
+
+fn review(root: &std::path::Path, color: bool) -> rexpect::session::PtySession {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_harden"));
+    cmd.arg("apply").arg(root).env("TERM", "xterm-256color");
+    if color {
+        cmd.env_remove("NO_COLOR");
+    } else {
+        cmd.env("NO_COLOR", "1");
+    }
+    spawn_command(cmd, Some(20_000)).expect("spawn in a pty")
+}
+
+/// Presses a key (rexpect buffers what it sends until flushed).
+fn key(s: &mut rexpect::session::PtySession, k: &str) {
+    s.send(k).expect("send");
+    s.flush().expect("flush");
+}
+
+fn exit_code(session: &rexpect::session::PtySession) -> i32 {
+    match session.process().wait().expect("wait") {
+        WaitStatus::Exited(_, code) => code,
+        other => panic!("harden did not exit normally: {other:?}"),
+    }
+}
+
+#[test]
+fn accept_one_skip_one_accept_the_rest() {
+    // lovable-app proposes three changes, one per file, in path order.
+    let copy = copy_fixture("lovable-app");
+    let before = snapshot(&copy.root);
+    let mut s = review(&copy.root, true);
+    s.exp_string("3 changes").expect("summary");
+    s.exp_string("src/components/InviteForm.tsx")
+        .expect("first change");
+    s.exp_string("if (!res.ok) throw new Error")
+        .expect("its diff");
+    s.exp_string(PROMPT).expect("prompt");
+    key(&mut s, "y");
+    s.exp_string("yes").expect("echo");
+    s.exp_string("src/lib/avatar.ts").expect("second change");
+    s.exp_string(PROMPT).expect("prompt");
+    key(&mut s, "n");
+    s.exp_string("skipped").expect("echo");
+    s.exp_string("supabase/functions/send-invite/index.ts")
+        .expect("third change");
+    s.exp_string(PROMPT).expect("prompt");
+    key(&mut s, "y");
+    s.exp_string("wrote 2 change(s) to 2 file(s)")
+        .expect("written");
+    s.exp_eof().expect("ends");
+    assert_eq!(exit_code(&s), 0);
+    let after = snapshot(&copy.root);
+    assert_eq!(
+        changed(&before, &after),
+        [
+            "src/components/InviteForm.tsx",
+            "supabase/functions/send-invite/index.ts"
+        ]
+    );
+}
+
+#[test]
+fn quit_writes_nothing() {
+    let copy = copy_fixture("lovable-app");
+    let before = snapshot(&copy.root);
+    let mut s = review(&copy.root, false);
+    s.exp_string(PROMPT).expect("prompt");
+    key(&mut s, "y");
+    s.exp_string(PROMPT).expect("second prompt");
+    key(&mut s, "q");
+    s.exp_string("nothing was written").expect("quit message");
+    s.exp_eof().expect("ends");
+    assert_eq!(exit_code(&s), 0);
+    assert_eq!(snapshot(&copy.root), before);
+    assert!(!copy.root.join(".harden").exists());
+}
+
+#[test]
+fn accept_all_writes_everything_and_matches_apply_yes() {
+    let copy = copy_fixture("lovable-app");
+    let mut s = review(&copy.root, false);
+    s.exp_string(PROMPT).expect("prompt");
+    key(&mut s, "x");
+    key(&mut s, "a");
+    s.exp_string("wrote 3 change(s) to 3 file(s)")
+        .expect("written");
+    s.exp_eof().expect("ends");
+    assert_eq!(exit_code(&s), 0);
+
+    let yes = copy_fixture("lovable-app");
+    let out = harden()
+        .args(["apply", "--yes"])
+        .arg(&yes.root)
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    assert_eq!(snapshot(&copy.root), snapshot(&yes.root));
+    assert!(fs::read_to_string(copy.root.join("src/lib/avatar.ts"))
+        .expect("read")
+        .contains("response.ok"));
+}
