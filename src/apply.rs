@@ -201,14 +201,31 @@ fn print_summary(plan: &Plan, codemods: &[&'static dyn Codemod]) {
         bold.apply_to("harden ·"),
         bold.apply_to(&project.name)
     )];
-    let label = |l: &str| format!("  {:<11} ", dim.apply_to(l));
-    for app in &project.apps {
-        let name = if app.dir.is_empty() {
-            "stack".to_string()
+    let label = |l: &str| format!("  {} ", dim.apply_to(format!("{l:<12}")));
+    // The root's stack, then nested apps that use a framework (at most a few).
+    const NESTED_SHOWN: usize = 4;
+    let nested: Vec<_> = project
+        .apps
+        .iter()
+        .filter(|a| !a.dir.is_empty() && !a.frameworks.is_empty())
+        .collect();
+    for app in project.apps.iter().filter(|a| a.dir.is_empty()) {
+        lines.push(format!("{}{}", label("stack"), project.describe_app(app)));
+    }
+    for (i, app) in nested.iter().take(NESTED_SHOWN).enumerate() {
+        let l = if i == 0 {
+            label("nested apps")
         } else {
-            format!("{}/", app.dir)
+            label("")
         };
-        lines.push(format!("{}{}", label(&name), project.describe_app(app)));
+        lines.push(format!("{l}{}/: {}", app.dir, project.describe_app(app)));
+    }
+    if nested.len() > NESTED_SHOWN {
+        lines.push(format!(
+            "{}… and {} more",
+            label(""),
+            nested.len() - NESTED_SHOWN
+        ));
     }
     if project.apps.is_empty() {
         lines.push(format!(
@@ -220,8 +237,12 @@ fn print_summary(plan: &Plan, codemods: &[&'static dyn Codemod]) {
         lines.push(format!("{}{pm}", label("packages")));
     }
     let ms = plan.elapsed.as_secs_f64() * 1000.0;
+    let generated = match plan.generated {
+        0 => String::new(),
+        n => format!(" ({n} generated, left alone)"),
+    };
     lines.push(format!(
-        "{}{} source files in {ms:.0} ms",
+        "{}{} source files{generated} in {ms:.0} ms",
         label("checked"),
         plan.files_checked
     ));
@@ -239,7 +260,7 @@ fn print_summary(plan: &Plan, codemods: &[&'static dyn Codemod]) {
     ));
     for (i, count) in counts {
         lines.push(format!(
-            "{}{count:>3}  {:<10} {}",
+            "{}{count:>3}  {:<12} {}",
             label(""),
             codemods[i].id(),
             dim.apply_to(codemods[i].title())

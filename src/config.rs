@@ -8,7 +8,7 @@
 use std::fs;
 use std::path::Path;
 
-use toml_edit::{DocumentMut, Item, Value};
+use toml_edit::{Document, Item, Value};
 
 use crate::error::refuse;
 
@@ -35,7 +35,7 @@ impl Config {
     }
 
     pub fn parse(text: &str) -> anyhow::Result<Config> {
-        let doc: DocumentMut = match text.parse() {
+        let doc = match Document::parse(text) {
             Ok(doc) => doc,
             Err(e) => {
                 let line = e.span().map_or(1, |s| {
@@ -45,8 +45,9 @@ impl Config {
             }
         };
         let mut config = Config::default();
-        for (key, item) in doc.iter() {
-            let line = item.span().map_or(1, |s| {
+        let table = doc.as_table();
+        for (key, item) in table.iter() {
+            let line = table.key(key).and_then(|k| k.span()).map_or(1, |s| {
                 text[..s.start.min(text.len())].matches('\n').count() + 1
             });
             let target = match key {

@@ -228,3 +228,81 @@ pub fn undo(root: &Path, force: bool) -> anyhow::Result<Undone> {
     fs::remove_dir_all(&dir).context("cannot clear the journal")?;
     Ok(undone)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(path: &str, before: Option<&str>, after: &str) -> FileWrite {
+        FileWrite {
+            path: path.into(),
+            before: before.map(Into::into),
+            after: after.into(),
+        }
+    }
+
+    #[test]
+    fn created_files_and_folders_are_removed_by_undo() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        fs::write(root.join("a.ts"), "old\r\n").expect("write");
+        write_all(
+            root,
+            &[
+                write("a.ts", Some("old\r\n"), "new\r\n"),
+                write(".github/workflows/ci.yml", None, "on: push\n"),
+            ],
+        )
+        .expect("written");
+        assert_eq!(
+            fs::read_to_string(root.join("a.ts")).expect("read"),
+            "new\r\n"
+        );
+        assert_eq!(
+            fs::read_to_string(root.join(".github/workflows/ci.yml")).expect("read"),
+            "on: push\n"
+        );
+        let undone = undo(root, false).expect("undone");
+        assert_eq!((undone.restored.len(), undone.deleted.len()), (1, 1));
+        assert_eq!(
+            fs::read_to_string(root.join("a.ts")).expect("read"),
+            "old\r\n"
+        );
+        assert!(
+            !root.join(".github").exists(),
+            "created folders are removed"
+        );
+    }
+
+    #[test]
+    fn a_file_changed_since_planning_is_refused_before_anything_is_written() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        fs::write(root.join("a.ts"), "a").expect("write");
+        fs::write(root.join("b.ts"), "someone else's edit").expect("write");
+        let err = write_all(
+            root,
+            &[write("a.ts", Some("a"), "A"), write("b.ts", Some("b"), "B")],
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("b.ts: changed on disk"), "{err}");
+        assert_eq!(fs::read_to_string(root.join("a.ts")).expect("read"), "a");
+        let err = write_all(root, &[write("a.ts", None, "A")]).unwrap_err();
+        assert!(err.to_string().contains("a.ts: changed on disk"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn permissions_are_kept() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("run.js");
+        fs::write(&path, "x").expect("write");
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).expect("chmod");
+        atomic_write(&path, b"y").expect("written");
+        assert_eq!(
+            fs::metadata(&path).expect("meta").permissions().mode() & 0o777,
+            0o755
+        );
+    }
+}

@@ -2,6 +2,7 @@
 //! Files are read, parsed once and run through the codemods in parallel.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use harden_codemods::{harden_file, Codemod, Lang};
@@ -28,6 +29,8 @@ pub struct Change {
 pub struct Plan {
     pub project: Project,
     pub files_checked: usize,
+    /// Generated files (left alone).
+    pub generated: usize,
     pub changes: Vec<Change>,
     pub notes: Vec<Note>,
     pub elapsed: Duration,
@@ -56,6 +59,7 @@ pub fn build(
     let codemods = applicable(&project, codemods);
     let (sources, mut notes) = files::walk(root, &config.exclude)?;
     notes.extend(project.notes.iter().cloned());
+    let generated = AtomicUsize::new(0);
     let results: Vec<(Vec<Change>, Vec<Note>)> = sources
         .par_iter()
         .map(|source| {
@@ -70,6 +74,10 @@ pub fn build(
                 Ok(text) => text,
                 Err(message) => return (Vec::new(), vec![note(message)]),
             };
+            if files::is_generated(&text) {
+                generated.fetch_add(1, Ordering::Relaxed);
+                return (Vec::new(), Vec::new());
+            }
             match harden_file(&source.rel, &text, lang, &codemods) {
                 Ok(outcome) => {
                     let changes = outcome.changes.into_iter().map(|c| Change {
@@ -105,6 +113,7 @@ pub fn build(
     Ok(Plan {
         project,
         files_checked: sources.len(),
+        generated: generated.into_inner(),
         changes,
         notes,
         elapsed: started.elapsed(),

@@ -33,6 +33,8 @@ pub struct App {
 pub struct Framework {
     pub name: &'static str,
     pub major: Option<u64>,
+    /// How the version is shown: the major, or `0.44` for a 0.x package.
+    pub version: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,8 +155,8 @@ impl Project {
         let mut parts: Vec<String> = app
             .frameworks
             .iter()
-            .map(|f| match f.major {
-                Some(m) => format!("{} {m}", f.name),
+            .map(|f| match &f.version {
+                Some(v) => format!("{} {v}", f.name),
                 None => f.name.to_string(),
             })
             .collect();
@@ -288,6 +290,7 @@ fn frameworks(dir: &Path, manifest: &Value) -> Vec<Framework> {
             found.push(Framework {
                 name,
                 major: version.and_then(major),
+                version: version.and_then(version_label),
             });
         }
     }
@@ -345,6 +348,23 @@ fn package_manager(root: &Path, manifest: &Value) -> Option<PackageManager> {
     })
 }
 
+/// `18` for `^18.2.0`; `0.44` for `^0.44.1`, where the minor is what matters.
+fn version_label(range: &str) -> Option<String> {
+    match major(range)? {
+        0 => {
+            let start = range.trim_start_matches(['^', '~', '>', '=', '<', 'v', ' ']);
+            let minor: String = start
+                .split('.')
+                .nth(1)?
+                .chars()
+                .take_while(|c| c.is_ascii_digit())
+                .collect();
+            (!minor.is_empty()).then(|| format!("0.{minor}"))
+        }
+        m => Some(m.to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -356,6 +376,9 @@ mod tests {
         assert_eq!(major(">=5.0.0 <6"), Some(5));
         assert_eq!(major("latest"), None);
         assert_eq!(major("workspace:*"), None);
+        assert_eq!(version_label("^0.44.1").as_deref(), Some("0.44"));
+        assert_eq!(version_label("^5.22.0").as_deref(), Some("5"));
+        assert_eq!(version_label("0"), None);
     }
 
     #[test]

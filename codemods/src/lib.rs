@@ -5,6 +5,7 @@ pub mod analysis;
 pub mod codemod;
 pub mod edit;
 pub mod fetch_ok;
+pub mod package_json;
 pub mod parse;
 pub mod style;
 
