@@ -312,9 +312,9 @@ fn edge_functions(root: &Path) -> usize {
         .count()
 }
 
-/// The `packageManager` field wins; otherwise the lockfile, and when there are
-/// several (Lovable exports carry npm's and bun's) npm's, since that is what
-/// the exports' READMEs tell people to run.
+/// The `packageManager` field wins; otherwise the lockfile. When there are
+/// several (Lovable exports carry npm's and bun's), the one the README tells
+/// people to install with, else npm's (what Lovable's README says).
 fn package_manager(root: &Path, manifest: &Value) -> Option<PackageManager> {
     let present: Vec<(&'static str, &'static str)> = LOCKFILES
         .iter()
@@ -326,7 +326,13 @@ fn package_manager(root: &Path, manifest: &Value) -> Option<PackageManager> {
         .and_then(Value::as_str)
         .and_then(|s| s.split('@').next())
         .and_then(|n| ["npm", "pnpm", "yarn", "bun"].into_iter().find(|k| *k == n));
-    let chosen = declared.or_else(|| present.first().map(|(_, pm)| *pm));
+    let mut candidates: Vec<&'static str> = present.iter().map(|(_, pm)| *pm).collect();
+    candidates.dedup();
+    let chosen = declared.or_else(|| match candidates.as_slice() {
+        [] => None,
+        [one] => Some(*one),
+        several => readme_choice(root, several).or(Some(several[0])),
+    });
     let name = match chosen {
         Some(name) => name,
         None if manifest.is_object() => "npm",
@@ -362,6 +368,36 @@ fn version_label(range: &str) -> Option<String> {
             (!minor.is_empty()).then(|| format!("0.{minor}"))
         }
         m => Some(m.to_string()),
+    }
+}
+
+/// The only candidate whose install command the README shows.
+fn readme_choice(root: &Path, candidates: &[&'static str]) -> Option<&'static str> {
+    let readme = fs::read_to_string(root.join("README.md")).ok()?;
+    let shown: Vec<&'static str> = candidates
+        .iter()
+        .copied()
+        .filter(|pm| {
+            let commands: &[&str] = match *pm {
+                "npm" => &["npm i", "npm install", "npm ci"],
+                "yarn" => &["yarn install", "yarn dev", "yarn add"],
+                other => &[
+                    if other == "bun" {
+                        "bun install"
+                    } else {
+                        "pnpm install"
+                    },
+                    if other == "bun" { "bun i" } else { "pnpm i" },
+                ],
+            };
+            commands
+                .iter()
+                .any(|c| readme.lines().any(|l| l.trim_start().starts_with(c)))
+        })
+        .collect();
+    match shown.as_slice() {
+        [one] => Some(*one),
+        _ => None,
     }
 }
 
