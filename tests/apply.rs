@@ -14,11 +14,7 @@ fn dry_run_writes_nothing_and_shows_every_change() {
     for name in FIXTURES {
         let copy = copy_fixture(name);
         let before = snapshot(&copy.root);
-        let out = harden()
-            .args(["apply", "--dry-run"])
-            .arg(&copy.root)
-            .output()
-            .expect("runs");
+        let out = run(&["apply", "--dry-run"], &copy.root);
         assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
         assert_eq!(
             snapshot(&copy.root),
@@ -78,11 +74,7 @@ fn patch_matches_the_expected_patch_and_git_applies_it() {
             "{name}: git apply failed: {}",
             stderr(&out)
         );
-        let out = harden()
-            .args(["apply", "--yes"])
-            .arg(&copy.root)
-            .output()
-            .expect("runs");
+        let out = run(&["apply", "--yes"], &copy.root);
         assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
         assert_eq!(
             snapshot(&applied.root),
@@ -97,11 +89,7 @@ fn apply_yes_is_idempotent_and_undo_restores_every_byte() {
     for name in FIXTURES {
         let copy = copy_fixture(name);
         let original = snapshot(&copy.root);
-        let out = harden()
-            .args(["apply", "--yes"])
-            .arg(&copy.root)
-            .output()
-            .expect("runs");
+        let out = run(&["apply", "--yes"], &copy.root);
         assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
         let applied = snapshot(&copy.root);
         assert!(
@@ -119,11 +107,7 @@ fn apply_yes_is_idempotent_and_undo_restores_every_byte() {
             "*\n"
         );
 
-        let again = harden()
-            .args(["apply", "--check"])
-            .arg(&copy.root)
-            .output()
-            .expect("runs");
+        let again = run(&["apply", "--check"], &copy.root);
         assert_eq!(
             again.status.code(),
             Some(0),
@@ -136,7 +120,7 @@ fn apply_yes_is_idempotent_and_undo_restores_every_byte() {
             stderr(&again)
         );
 
-        let out = harden().arg("undo").arg(&copy.root).output().expect("runs");
+        let out = run(&["undo"], &copy.root);
         assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
         assert_eq!(
             changed(&original, &snapshot(&copy.root)),
@@ -144,7 +128,7 @@ fn apply_yes_is_idempotent_and_undo_restores_every_byte() {
             "{name}: undo left differences"
         );
 
-        let out = harden().arg("undo").arg(&copy.root).output().expect("runs");
+        let out = run(&["undo"], &copy.root);
         assert_eq!(
             out.status.code(),
             Some(2),
@@ -165,7 +149,7 @@ fn undo_refuses_a_file_changed_after_apply_unless_forced() {
         .success();
     let edited = copy.root.join("src/services/github.ts");
     fs::write(&edited, "// my own edit\n").expect("edit");
-    let out = harden().arg("undo").arg(&copy.root).output().expect("runs");
+    let out = run(&["undo"], &copy.root);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(
@@ -192,11 +176,7 @@ fn undo_refuses_a_file_changed_after_apply_unless_forced() {
 #[test]
 fn check_exits_one_when_changes_are_proposed() {
     let copy = copy_fixture("next-prisma");
-    let out = harden()
-        .args(["apply", "--check"])
-        .arg(&copy.root)
-        .output()
-        .expect("runs");
+    let out = run(&["apply", "--check"], &copy.root);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("+    if (!response.ok) throw new Error("));
 }
@@ -210,11 +190,7 @@ fn dirty_git_tree_is_refused_unless_allowed() {
     fs::write(copy.root.join("src/index.ts"), "// work in progress\n").expect("edit");
     let before = snapshot(&copy.root);
 
-    let out = harden()
-        .args(["apply", "--yes"])
-        .arg(&copy.root)
-        .output()
-        .expect("runs");
+    let out = run(&["apply", "--yes"], &copy.root);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(
@@ -265,11 +241,7 @@ fn an_unparsable_file_is_reported_and_the_others_still_change() {
     let broken = "export const Broken = async () => {\n  const res = await fetch('/x');\n  return <div>\n    .card { color: red; }\n";
     fs::write(copy.root.join("src/components/Broken.backup.tsx"), broken).expect("write");
     fs::write(copy.root.join("src/lib/utf16.ts"), [0xFF, 0xFE, b'x', 0]).expect("write");
-    let out = harden()
-        .args(["apply", "--yes"])
-        .arg(&copy.root)
-        .output()
-        .expect("runs");
+    let out = run(&["apply", "--yes"], &copy.root);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(err.contains("src/components/Broken.backup.tsx:"), "{err}");
@@ -287,11 +259,7 @@ fn an_unparsable_file_is_reported_and_the_others_still_change() {
 #[test]
 fn only_and_skip_select_codemods_and_unknown_ids_exit_two() {
     let copy = copy_fixture("bolt-app");
-    let out = harden()
-        .args(["apply", "--dry-run", "--only", "nope"])
-        .arg(&copy.root)
-        .output()
-        .expect("runs");
+    let out = run(&["apply", "--dry-run", "--only", "nope"], &copy.root);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("unknown id `nope`") && stderr(&out).contains("fetch-ok"),
@@ -299,17 +267,9 @@ fn only_and_skip_select_codemods_and_unknown_ids_exit_two() {
         stderr(&out)
     );
 
-    let out = harden()
-        .args(["apply", "--check", "--skip", "fetch-ok"])
-        .arg(&copy.root)
-        .output()
-        .expect("runs");
+    let out = run(&["apply", "--check", "--skip", "fetch-ok"], &copy.root);
     assert_eq!(out.status.code(), Some(0));
-    let out = harden()
-        .args(["apply", "--check", "--only", "fetch-ok"])
-        .arg(&copy.root)
-        .output()
-        .expect("runs");
+    let out = run(&["apply", "--check", "--only", "fetch-ok"], &copy.root);
     assert_eq!(out.status.code(), Some(1));
 }
 
@@ -321,11 +281,7 @@ fn harden_toml_skips_and_excludes() {
         "exclude = [\"supabase/functions/**\", \"src/lib/\"]\n",
     )
     .expect("write");
-    let out = harden()
-        .args(["apply", "--dry-run"])
-        .arg(&copy.root)
-        .output()
-        .expect("runs");
+    let out = run(&["apply", "--dry-run"], &copy.root);
     let shown = stdout(&out);
     assert!(shown.contains("src/components/InviteForm.tsx"), "{shown}");
     assert!(
@@ -334,19 +290,11 @@ fn harden_toml_skips_and_excludes() {
     );
 
     fs::write(copy.root.join("harden.toml"), "skip = [\"fetch-ok\"]\n").expect("write");
-    let out = harden()
-        .args(["apply", "--check"])
-        .arg(&copy.root)
-        .output()
-        .expect("runs");
+    let out = run(&["apply", "--check"], &copy.root);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 
     fs::write(copy.root.join("harden.toml"), "skip = \"fetch-ok\"\n").expect("write");
-    let out = harden()
-        .args(["apply", "--check"])
-        .arg(&copy.root)
-        .output()
-        .expect("runs");
+    let out = run(&["apply", "--check"], &copy.root);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         stderr(&out).trim(),
@@ -369,11 +317,7 @@ fn bad_paths_and_broken_package_json_get_one_line() {
         "{ \"name\": \"x\",\n  \"dependencies\": { \"react\": \"^18\" \n",
     )
     .expect("write");
-    let out = harden()
-        .args(["apply", "--dry-run"])
-        .arg(&copy.root)
-        .output()
-        .expect("runs");
+    let out = run(&["apply", "--dry-run"], &copy.root);
     assert_eq!(out.status.code(), Some(0));
     assert!(
         stderr(&out).contains("package.json: invalid JSON at line"),

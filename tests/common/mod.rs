@@ -86,6 +86,11 @@ pub fn harden() -> Command {
     cmd
 }
 
+/// Runs harden with `args` then the project folder.
+pub fn run(args: &[&str], root: &Path) -> std::process::Output {
+    harden().args(args).arg(root).output().expect("harden runs")
+}
+
 pub fn git(dir: &Path, args: &[&str]) -> std::process::Output {
     let out = Command::new("git")
         .arg("-C")
