@@ -24,10 +24,7 @@ fn color_for(stream_is_terminal: bool) -> bool {
 fn project_root(path: &Path) -> anyhow::Result<&Path> {
     match fs::metadata(path) {
         Ok(meta) if meta.is_dir() => Ok(path),
-        Ok(_) => refuse(format!(
-            "{}: not a folder; give the project's folder",
-            path.display()
-        )),
+        Ok(_) => refuse(format!("{}: not a folder; give the project's folder", path.display())),
         Err(e) => refuse(format!("{}: {e}", path.display())),
     }
 }
@@ -40,20 +37,9 @@ pub fn select(
 ) -> anyhow::Result<Vec<&'static dyn Codemod>> {
     let all = harden_codemods::all();
     let valid = || all.iter().map(|c| c.id()).collect::<Vec<_>>().join(", ");
-    for (flag, ids) in [
-        ("--only", only),
-        ("--skip", skip),
-        ("harden.toml skip", config_skip),
-    ] {
-        if let Some(bad) = ids
-            .iter()
-            .map(|s| s.trim())
-            .find(|id| harden_codemods::by_id(id).is_none())
-        {
-            return refuse(format!(
-                "unknown id `{bad}` in {flag}; valid ids: {}",
-                valid()
-            ));
+    for (flag, ids) in [("--only", only), ("--skip", skip), ("harden.toml skip", config_skip)] {
+        if let Some(bad) = ids.iter().map(|s| s.trim()).find(|id| harden_codemods::by_id(id).is_none()) {
+            return refuse(format!("unknown id `{bad}` in {flag}; valid ids: {}", valid()));
         }
     }
     let has = |ids: &[String], id: &str| ids.iter().any(|s| s.trim() == id);
@@ -90,20 +76,12 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<Exit> {
         let patch = patch_of(&plan.changes);
         fs::write(patch_path, &patch)
             .with_context(|| format!("{}: cannot write the patch", patch_path.display()))?;
-        eprintln!(
-            "wrote {} change(s) to {}",
-            plan.changes.len(),
-            patch_path.display()
-        );
+        eprintln!("wrote {} change(s) to {}", plan.changes.len(), patch_path.display());
         return Ok(Exit::Success);
     }
     if args.dry_run || args.check {
         print_changes(&plan.changes)?;
-        return Ok(if args.check && !plan.changes.is_empty() {
-            Exit::ChangesFound
-        } else {
-            Exit::Success
-        });
+        return Ok(if args.check && !plan.changes.is_empty() { Exit::ChangesFound } else { Exit::Success });
     }
     if plan.changes.is_empty() {
         return Ok(Exit::Success);
@@ -124,6 +102,9 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<Exit> {
         return Ok(Exit::Success);
     }
     let writes = by_file(&accepted);
+    if journal::pending(root) {
+        eprintln!("note: the undo data of the previous apply is replaced by this one's");
+    }
     journal::write_all(root, &writes)?;
     eprintln!(
         "wrote {} change(s) to {} file(s); to undo: harden undo {}",
@@ -136,9 +117,7 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<Exit> {
 
 fn shell_path(path: &Path) -> String {
     let s = path.display().to_string();
-    if s.chars()
-        .all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c))
-    {
+    if s.chars().all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c)) {
         s
     } else {
         format!("'{}'", s.replace('\'', "'\\''"))
@@ -150,23 +129,17 @@ fn shell_path(path: &Path) -> String {
 fn by_file(changes: &[Change]) -> Vec<FileWrite> {
     let mut files: BTreeMap<&str, FileWrite> = BTreeMap::new();
     for c in changes {
-        files
-            .entry(&c.path)
-            .and_modify(|w| w.after = c.after.clone())
-            .or_insert_with(|| FileWrite {
-                path: c.path.clone(),
-                before: c.before.clone(),
-                after: c.after.clone(),
-            });
+        files.entry(&c.path).and_modify(|w| w.after = c.after.clone()).or_insert_with(|| FileWrite {
+            path: c.path.clone(),
+            before: c.before.clone(),
+            after: c.after.clone(),
+        });
     }
     files.into_values().collect()
 }
 
 fn patch_of(changes: &[Change]) -> String {
-    by_file(changes)
-        .iter()
-        .map(|w| diff::unified(&w.path, w.before.as_deref(), &w.after))
-        .collect()
+    by_file(changes).iter().map(|w| diff::unified(&w.path, w.before.as_deref(), &w.after)).collect()
 }
 
 fn print_changes(changes: &[Change]) -> anyhow::Result<()> {
@@ -175,12 +148,7 @@ fn print_changes(changes: &[Change]) -> anyhow::Result<()> {
     let dim = Style::new().dim().force_styling(color);
     let mut out = std::io::stdout().lock();
     for c in changes {
-        writeln!(
-            out,
-            "{} {}",
-            bold.apply_to(c.origin),
-            bold.apply_to(format!("· {}", c.path))
-        )?;
+        writeln!(out, "{} {}", bold.apply_to(c.origin), bold.apply_to(format!("· {}", c.path)))?;
         writeln!(out, "{} {}", dim.apply_to("what:"), c.title)?;
         writeln!(out, "{} {}", dim.apply_to("why: "), c.why)?;
         let d = diff::unified(&c.path, c.before.as_deref(), &c.after);
@@ -196,42 +164,24 @@ fn print_summary(plan: &Plan, codemods: &[&'static dyn Codemod]) {
     let dim = Style::new().dim().force_styling(color);
     let yellow = Style::new().yellow().force_styling(color);
     let project = &plan.project;
-    let mut lines = vec![format!(
-        "{} {}",
-        bold.apply_to("harden ·"),
-        bold.apply_to(&project.name)
-    )];
+    let mut lines = vec![format!("{} {}", bold.apply_to("harden ·"), bold.apply_to(&project.name))];
     let label = |l: &str| format!("  {} ", dim.apply_to(format!("{l:<12}")));
     // The root's stack, then nested apps that use a framework (at most a few).
     const NESTED_SHOWN: usize = 4;
-    let nested: Vec<_> = project
-        .apps
-        .iter()
-        .filter(|a| !a.dir.is_empty() && !a.frameworks.is_empty())
-        .collect();
+    let nested: Vec<_> =
+        project.apps.iter().filter(|a| !a.dir.is_empty() && !a.frameworks.is_empty()).collect();
     for app in project.apps.iter().filter(|a| a.dir.is_empty()) {
         lines.push(format!("{}{}", label("stack"), project.describe_app(app)));
     }
     for (i, app) in nested.iter().take(NESTED_SHOWN).enumerate() {
-        let l = if i == 0 {
-            label("nested apps")
-        } else {
-            label("")
-        };
+        let l = if i == 0 { label("nested apps") } else { label("") };
         lines.push(format!("{l}{}/: {}", app.dir, project.describe_app(app)));
     }
     if nested.len() > NESTED_SHOWN {
-        lines.push(format!(
-            "{}… and {} more",
-            label(""),
-            nested.len() - NESTED_SHOWN
-        ));
+        lines.push(format!("{}… and {} more", label(""), nested.len() - NESTED_SHOWN));
     }
     if project.apps.is_empty() {
-        lines.push(format!(
-            "{}no package.json: plain JavaScript/TypeScript files",
-            label("stack")
-        ));
+        lines.push(format!("{}no package.json: plain JavaScript/TypeScript files", label("stack")));
     }
     if let Some(pm) = project.describe_package_manager() {
         lines.push(format!("{}{pm}", label("packages")));
@@ -241,11 +191,7 @@ fn print_summary(plan: &Plan, codemods: &[&'static dyn Codemod]) {
         0 => String::new(),
         n => format!(" ({n} generated, left alone)"),
     };
-    lines.push(format!(
-        "{}{} source files{generated} in {ms:.0} ms",
-        label("checked"),
-        plan.files_checked
-    ));
+    lines.push(format!("{}{} source files{generated} in {ms:.0} ms", label("checked"), plan.files_checked));
     let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
     for c in &plan.changes {
         if let Some(i) = codemods.iter().position(|m| m.id() == c.origin) {
@@ -253,11 +199,7 @@ fn print_summary(plan: &Plan, codemods: &[&'static dyn Codemod]) {
         }
     }
     let n = plan.changes.len();
-    lines.push(format!(
-        "{}{n} change{}",
-        label("proposed"),
-        if n == 1 { "" } else { "s" }
-    ));
+    lines.push(format!("{}{n} change{}", label("proposed"), if n == 1 { "" } else { "s" }));
     for (i, count) in counts {
         lines.push(format!(
             "{}{count:>3}  {:<12} {}",
@@ -282,6 +224,9 @@ pub fn undo(args: &UndoArgs) -> anyhow::Result<Exit> {
     for path in &undone.deleted {
         eprintln!("deleted  {path}");
     }
+    for path in &undone.kept {
+        eprintln!("kept     {path} (harden created it, but it was edited since)");
+    }
     eprintln!(
         "undone: {} restored, {} deleted{}",
         undone.restored.len(),
@@ -302,19 +247,9 @@ pub fn list() -> anyhow::Result<Exit> {
         let stacks = if c.stacks().is_empty() {
             "any JS/TS".to_string()
         } else {
-            c.stacks()
-                .iter()
-                .map(|s| format!("{s:?}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            c.stacks().iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ")
         };
-        writeln!(
-            out,
-            "{:<12} {:<12} {} [{stacks}]",
-            c.id(),
-            "codemod",
-            c.title()
-        )?;
+        writeln!(out, "{:<12} {:<12} {} [{stacks}]", c.id(), "codemod", c.title())?;
     }
     Ok(Exit::Success)
 }

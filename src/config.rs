@@ -38,18 +38,17 @@ impl Config {
         let doc = match Document::parse(text) {
             Ok(doc) => doc,
             Err(e) => {
-                let line = e.span().map_or(1, |s| {
-                    text[..s.start.min(text.len())].matches('\n').count() + 1
-                });
+                let line = e.span().map_or(1, |s| text[..s.start.min(text.len())].matches('\n').count() + 1);
                 return refuse(format!("{FILE}:{line}: {}", e.message().trim()));
             }
         };
         let mut config = Config::default();
         let table = doc.as_table();
         for (key, item) in table.iter() {
-            let line = table.key(key).and_then(|k| k.span()).map_or(1, |s| {
-                text[..s.start.min(text.len())].matches('\n').count() + 1
-            });
+            let line = table
+                .key(key)
+                .and_then(|k| k.span())
+                .map_or(1, |s| text[..s.start.min(text.len())].matches('\n').count() + 1);
             let target = match key {
                 "skip" => &mut config.skip,
                 "exclude" => &mut config.exclude,
@@ -75,16 +74,7 @@ impl Config {
 
 fn string_array(item: &Item) -> Option<Vec<String>> {
     let array = item.as_array()?;
-    array
-        .iter()
-        .map(|v| {
-            if let Value::String(s) = v {
-                Some(s.value().clone())
-            } else {
-                None
-            }
-        })
-        .collect()
+    array.iter().map(|v| if let Value::String(s) = v { Some(s.value().clone()) } else { None }).collect()
 }
 
 #[cfg(test)]
@@ -93,24 +83,17 @@ mod tests {
 
     #[test]
     fn reads_keys() {
-        let c = Config::parse("# mine\nskip = [\"fetch-ok\"]\nexclude = [\"src/legacy/**\"]\n")
-            .expect("valid");
+        let c =
+            Config::parse("# mine\nskip = [\"fetch-ok\"]\nexclude = [\"src/legacy/**\"]\n").expect("valid");
         assert_eq!(c.skip, ["fetch-ok"]);
         assert_eq!(c.exclude, ["src/legacy/**"]);
     }
 
     #[test]
     fn wrong_types_and_keys_are_one_line_errors() {
-        let e = Config::parse("\nskip = \"fetch-ok\"\n")
-            .unwrap_err()
-            .to_string();
-        assert_eq!(
-            e,
-            "harden.toml:2: `skip` must be an array of strings, like skip = [\"…\"]"
-        );
-        let e = Config::parse("skip = []\nonly = [1]\n")
-            .unwrap_err()
-            .to_string();
+        let e = Config::parse("\nskip = \"fetch-ok\"\n").unwrap_err().to_string();
+        assert_eq!(e, "harden.toml:2: `skip` must be an array of strings, like skip = [\"…\"]");
+        let e = Config::parse("skip = []\nonly = [1]\n").unwrap_err().to_string();
         assert!(e.starts_with("harden.toml:2: unknown key `only`"), "{e}");
         let e = Config::parse("skip = [\n").unwrap_err().to_string();
         assert!(e.starts_with("harden.toml:"), "{e}");

@@ -6,26 +6,15 @@ use std::process::Command;
 /// Paths with uncommitted changes under `root`, or `None` when `root` is not in
 /// a git work tree (or git is not installed).
 pub fn dirty_files(root: &Path) -> Option<Vec<String>> {
-    let inside = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["rev-parse", "--is-inside-work-tree"])
-        .output()
-        .ok()?;
+    let inside =
+        Command::new("git").arg("-C").arg(root).args(["rev-parse", "--is-inside-work-tree"]).output().ok()?;
     if !inside.status.success() || String::from_utf8_lossy(&inside.stdout).trim() != "true" {
         return None;
     }
     let status = Command::new("git")
         .arg("-C")
         .arg(root)
-        .args([
-            "status",
-            "--porcelain=v1",
-            "-z",
-            "--untracked-files=normal",
-            "--",
-            ".",
-        ])
+        .args(["status", "--porcelain=v1", "-z", "--untracked-files=normal", "--", "."])
         .output()
         .ok()?;
     if !status.status.success() {

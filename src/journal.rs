@@ -63,33 +63,25 @@ pub fn write_all(root: &Path, writes: &[FileWrite]) -> anyhow::Result<()> {
             ));
         }
         if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
-            return refuse(format!(
-                "{}: is a symbolic link; harden does not write through links",
-                w.path
-            ));
+            return refuse(format!("{}: is a symbolic link; harden does not write through links", w.path));
         }
     }
     let dir = state_dir(root);
     let fresh = dir.join("run.tmp");
     let _ = fs::remove_dir_all(&fresh);
-    fs::create_dir_all(&fresh)
-        .with_context(|| format!("cannot create {DIR}/ in {}", root.display()))?;
-    fs::write(dir.join(".gitignore"), "*\n")
-        .with_context(|| format!("cannot write {DIR}/.gitignore"))?;
-    let mut journal = Journal {
-        version: 1,
-        files: Vec::new(),
-    };
+    fs::create_dir_all(&fresh).with_context(|| format!("cannot create {DIR}/ in {}", root.display()))?;
+    fs::write(dir.join(".gitignore"), "*\n").with_context(|| format!("cannot write {DIR}/.gitignore"))?;
+    let mut journal = Journal { version: 1, files: Vec::new() };
     for (i, w) in writes.iter().enumerate() {
         let before = match &w.before {
             Some(text) => {
-                fs::write(fresh.join(format!("{i}.before")), text)
+                durable_write(&fresh.join(format!("{i}.before")), text.as_bytes())
                     .context("cannot save a backup copy")?;
                 Some(format!("run/{i}.before"))
             }
             None => None,
         };
-        fs::write(fresh.join(format!("{i}.after")), &w.after)
+        durable_write(&fresh.join(format!("{i}.after")), w.after.as_bytes())
             .context("cannot save a copy of the new content")?;
         journal.files.push(Entry {
             path: w.path.clone(),
@@ -99,12 +91,14 @@ pub fn write_all(root: &Path, writes: &[FileWrite]) -> anyhow::Result<()> {
             after: format!("run/{i}.after"),
         });
     }
-    fs::write(fresh.join(JOURNAL), serde_json::to_string_pretty(&journal)?)
+    durable_write(&fresh.join(JOURNAL), serde_json::to_string_pretty(&journal)?.as_bytes())
         .context("cannot write the journal")?;
-    // Swap the previous run's journal for this one in one rename.
+    // Swap the previous run's journal for this one in one rename, and make
+    // sure it is on disk before any source file changes.
     let current = dir.join("run");
     let _ = fs::remove_dir_all(&current);
     fs::rename(&fresh, &current).context("cannot install the journal")?;
+    sync_dir(&dir);
     for entry in &journal.files {
         let path = root.join(&entry.path);
         if let Some(parent) = path.parent() {
@@ -131,25 +125,43 @@ fn missing_dirs(root: &Path, rel: &str) -> Vec<String> {
     dirs
 }
 
+fn durable_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = fs::File::create(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// Makes a rename in `dir` durable (best effort: not every platform can).
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// True when a previous `apply` left undo data that `undo` has not used.
+pub fn pending(root: &Path) -> bool {
+    state_dir(root).join("run").join(JOURNAL).is_file()
+}
+
 /// Replaces `path` atomically, keeping its permissions.
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".harden-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    let mut tmp = tempfile::Builder::new().prefix(".harden-").suffix(".tmp").tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     if let Ok(meta) = fs::metadata(path) {
         fs::set_permissions(tmp.path(), meta.permissions())?;
     }
     tmp.persist(path).map_err(|e| e.error)?;
+    sync_dir(dir);
     Ok(())
 }
 
 /// What `undo` did.
 pub struct Undone {
     pub restored: Vec<String>,
+    /// Files harden created that were edited since: left in place even with `--force`.
+    pub kept: Vec<String>,
     pub deleted: Vec<String>,
     pub unchanged: usize,
 }
@@ -172,6 +184,7 @@ pub fn undo(root: &Path, force: bool) -> anyhow::Result<Undone> {
     // Decide everything first, so a refusal changes nothing.
     let mut actions = Vec::new();
     let mut conflicts = Vec::new();
+    let mut kept = Vec::new();
     for entry in &journal.files {
         let path = root.join(&entry.path);
         let after = fs::read(state.join(&entry.after))
@@ -184,10 +197,13 @@ pub fn undo(root: &Path, force: bool) -> anyhow::Result<Undone> {
             None => None,
         };
         let current = fs::read(&path).ok();
+        let edited = current != before && current.as_deref() != Some(after.as_slice());
         if current == before {
             actions.push((entry, None)); // never written (interrupted run) or already restored
-        } else if current.as_deref() == Some(after.as_slice()) || force {
+        } else if !edited || (force && !entry.created) {
             actions.push((entry, Some(before)));
+        } else if force {
+            kept.push(entry.path.clone()); // created by harden, then edited: the edits are the user's
         } else {
             conflicts.push(entry.path.clone());
         }
@@ -199,24 +215,18 @@ pub fn undo(root: &Path, force: bool) -> anyhow::Result<Undone> {
             conflicts.join(", ")
         ));
     }
-    let mut undone = Undone {
-        restored: Vec::new(),
-        deleted: Vec::new(),
-        unchanged: 0,
-    };
+    let mut undone = Undone { restored: Vec::new(), kept, deleted: Vec::new(), unchanged: 0 };
     for (entry, action) in actions {
         let path = root.join(&entry.path);
         match action {
             None => undone.unchanged += 1,
             Some(Some(before)) => {
-                atomic_write(&path, &before)
-                    .with_context(|| format!("{}: cannot restore", entry.path))?;
+                atomic_write(&path, &before).with_context(|| format!("{}: cannot restore", entry.path))?;
                 undone.restored.push(entry.path.clone());
             }
             Some(None) => {
                 if path.exists() {
-                    fs::remove_file(&path)
-                        .with_context(|| format!("{}: cannot delete", entry.path))?;
+                    fs::remove_file(&path).with_context(|| format!("{}: cannot delete", entry.path))?;
                 }
                 for d in entry.created_dirs.iter().rev() {
                     let _ = fs::remove_dir(root.join(d)); // only when empty
@@ -234,11 +244,7 @@ mod tests {
     use super::*;
 
     fn write(path: &str, before: Option<&str>, after: &str) -> FileWrite {
-        FileWrite {
-            path: path.into(),
-            before: before.map(Into::into),
-            after: after.into(),
-        }
+        FileWrite { path: path.into(), before: before.map(Into::into), after: after.into() }
     }
 
     #[test]
@@ -254,24 +260,29 @@ mod tests {
             ],
         )
         .expect("written");
-        assert_eq!(
-            fs::read_to_string(root.join("a.ts")).expect("read"),
-            "new\r\n"
-        );
-        assert_eq!(
-            fs::read_to_string(root.join(".github/workflows/ci.yml")).expect("read"),
-            "on: push\n"
-        );
+        assert_eq!(fs::read_to_string(root.join("a.ts")).expect("read"), "new\r\n");
+        assert_eq!(fs::read_to_string(root.join(".github/workflows/ci.yml")).expect("read"), "on: push\n");
         let undone = undo(root, false).expect("undone");
         assert_eq!((undone.restored.len(), undone.deleted.len()), (1, 1));
-        assert_eq!(
-            fs::read_to_string(root.join("a.ts")).expect("read"),
-            "old\r\n"
-        );
-        assert!(
-            !root.join(".github").exists(),
-            "created folders are removed"
-        );
+        assert_eq!(fs::read_to_string(root.join("a.ts")).expect("read"), "old\r\n");
+        assert!(!root.join(".github").exists(), "created folders are removed");
+    }
+
+    #[test]
+    fn force_restores_edited_files_but_keeps_edited_files_harden_created() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        fs::write(root.join("a.ts"), "old").expect("write");
+        write_all(root, &[write("a.ts", Some("old"), "new"), write("b.ts", None, "created")])
+            .expect("written");
+        fs::write(root.join("a.ts"), "user edit").expect("write");
+        fs::write(root.join("b.ts"), "user edit").expect("write");
+        let err = undo(root, false).err().expect("refused");
+        assert!(err.to_string().contains("a.ts, b.ts"), "{err}");
+        let undone = undo(root, true).expect("forced");
+        assert_eq!((undone.restored, undone.kept), (vec!["a.ts".to_string()], vec!["b.ts".to_string()]));
+        assert_eq!(fs::read_to_string(root.join("a.ts")).expect("read"), "old");
+        assert_eq!(fs::read_to_string(root.join("b.ts")).expect("read"), "user edit");
     }
 
     #[test]
@@ -280,11 +291,8 @@ mod tests {
         let root = dir.path();
         fs::write(root.join("a.ts"), "a").expect("write");
         fs::write(root.join("b.ts"), "someone else's edit").expect("write");
-        let err = write_all(
-            root,
-            &[write("a.ts", Some("a"), "A"), write("b.ts", Some("b"), "B")],
-        )
-        .unwrap_err();
+        let err =
+            write_all(root, &[write("a.ts", Some("a"), "A"), write("b.ts", Some("b"), "B")]).unwrap_err();
         assert!(err.to_string().contains("b.ts: changed on disk"), "{err}");
         assert_eq!(fs::read_to_string(root.join("a.ts")).expect("read"), "a");
         let err = write_all(root, &[write("a.ts", None, "A")]).unwrap_err();
@@ -300,9 +308,6 @@ mod tests {
         fs::write(&path, "x").expect("write");
         fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).expect("chmod");
         atomic_write(&path, b"y").expect("written");
-        assert_eq!(
-            fs::metadata(&path).expect("meta").permissions().mode() & 0o777,
-            0o755
-        );
+        assert_eq!(fs::metadata(&path).expect("meta").permissions().mode() & 0o777, 0o755);
     }
 }

@@ -21,23 +21,26 @@ use crate::error::{Exit, Refusal};
 
 fn main() -> ExitCode {
     // Deeply nested sources need more stack than rayon's default for swc's recursive descent.
-    let _ = rayon::ThreadPoolBuilder::new()
-        .stack_size(64 << 20)
-        .build_global();
+    let _ = rayon::ThreadPoolBuilder::new().stack_size(harden_codemods::STACK_SIZE).build_global();
     let cli = Cli::parse();
-    let result = match cli.command {
+    // The command runs on a thread with a large stack too: a single file is
+    // parsed on the calling thread, and swc's descent is recursive.
+    let worker = std::thread::Builder::new().stack_size(harden_codemods::STACK_SIZE).spawn(move || match cli
+        .command
+    {
         Command::Apply(args) => apply::run(&args),
         Command::Undo(args) => apply::undo(&args),
         Command::List => apply::list(),
+    });
+    let result = match worker.map(|handle| handle.join()) {
+        Ok(Ok(result)) => result,
+        Ok(Err(_)) => Err(anyhow::anyhow!("internal error (a bug in harden; nothing was written after it)")),
+        Err(e) => Err(anyhow::anyhow!("cannot start: {e}")),
     };
     match result {
         Ok(exit) => ExitCode::from(exit as u8),
         Err(err) => {
-            let prefix = if err.downcast_ref::<Refusal>().is_some() {
-                "harden"
-            } else {
-                "harden: error"
-            };
+            let prefix = if err.downcast_ref::<Refusal>().is_some() { "harden" } else { "harden: error" };
             eprintln!("{prefix}: {}", one_line(&format!("{err:#}")));
             ExitCode::from(Exit::Refused as u8)
         }

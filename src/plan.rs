@@ -37,10 +37,7 @@ pub struct Plan {
 }
 
 /// The codemods that apply to this project's stacks.
-pub fn applicable(
-    project: &Project,
-    codemods: &[&'static dyn Codemod],
-) -> Vec<&'static dyn Codemod> {
+pub fn applicable(project: &Project, codemods: &[&'static dyn Codemod]) -> Vec<&'static dyn Codemod> {
     let stacks = project.stacks();
     codemods
         .iter()
@@ -49,11 +46,7 @@ pub fn applicable(
         .collect()
 }
 
-pub fn build(
-    root: &Path,
-    codemods: &[&'static dyn Codemod],
-    config: &Config,
-) -> anyhow::Result<Plan> {
+pub fn build(root: &Path, codemods: &[&'static dyn Codemod], config: &Config) -> anyhow::Result<Plan> {
     let started = Instant::now();
     let project = Project::detect(root);
     let codemods = applicable(&project, codemods);
@@ -63,10 +56,7 @@ pub fn build(
     let results: Vec<(Vec<Change>, Vec<Note>)> = sources
         .par_iter()
         .map(|source| {
-            let note = |message: String| Note {
-                path: source.rel.clone(),
-                message,
-            };
+            let note = |message: String| Note { path: source.rel.clone(), message };
             let Some(lang) = Lang::from_path(&source.rel) else {
                 return (Vec::new(), Vec::new());
             };
@@ -88,10 +78,7 @@ pub fn build(
                         before: Some(c.before),
                         after: c.after,
                     });
-                    let dropped = outcome
-                        .dropped
-                        .into_iter()
-                        .map(|d| note(format!("change dropped: {d}")));
+                    let dropped = outcome.dropped.into_iter().map(|d| note(format!("change dropped: {d}")));
                     (changes.collect(), dropped.collect())
                 }
                 Err(e) => (
@@ -127,10 +114,33 @@ pub fn recompute(change: &Change, text: &str) -> Option<Change> {
     let lang = Lang::from_path(&change.path)?;
     let outcome = harden_file(&change.path, text, lang, &[codemod]).ok()?;
     let c = outcome.changes.into_iter().next()?;
-    Some(Change {
-        why: c.why,
-        before: Some(c.before),
-        after: c.after,
-        ..change.clone()
-    })
+    Some(Change { why: c.why, before: Some(c.before), after: c.after, ..change.clone() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recompute_fits_a_change_to_the_text_left_by_a_skipped_one() {
+        let original =
+            "export async function f() {\n  const res = await fetch('/x');\n  return res.json();\n}\n";
+        // Planned on top of an earlier change that the user then skipped.
+        let earlier = format!("// an earlier codemod's edit\n{original}");
+        let planned = Change {
+            path: "src/a.ts".into(),
+            origin: "fetch-ok",
+            title: "",
+            why: String::new(),
+            after: earlier.replace("  return", "  if (!res.ok) throw new Error('x');\n  return"),
+            before: Some(earlier),
+        };
+        let fitted = recompute(&planned, original).expect("still applies");
+        assert_eq!(fitted.before.as_deref(), Some(original));
+        assert!(fitted
+            .after
+            .starts_with("export async function f() {\n  const res = await fetch('/x');\n  if (!res.ok)"));
+        let checked = fitted.after.clone();
+        assert!(recompute(&planned, &checked).is_none(), "nothing left to do on checked code");
+    }
 }

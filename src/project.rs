@@ -103,10 +103,7 @@ impl Project {
             let manifest = match read_manifest(&manifest_path) {
                 Ok(m) => m,
                 Err(message) => {
-                    notes.push(Note {
-                        path: shown,
-                        message,
-                    });
+                    notes.push(Note { path: shown, message });
                     Value::Null
                 }
             };
@@ -121,13 +118,7 @@ impl Project {
             }
         }
         let package_manager = package_manager(root, root_manifest.as_ref().unwrap_or(&Value::Null));
-        Project {
-            name,
-            apps,
-            package_manager,
-            edge_functions: edge_functions(root),
-            notes,
-        }
+        Project { name, apps, package_manager, edge_functions: edge_functions(root), notes }
     }
 
     /// The codemod stacks present anywhere in the project.
@@ -160,11 +151,7 @@ impl Project {
                 None => f.name.to_string(),
             })
             .collect();
-        parts.push(if app.typescript {
-            "TypeScript".into()
-        } else {
-            "JavaScript".into()
-        });
+        parts.push(if app.typescript { "TypeScript".into() } else { "JavaScript".into() });
         if app.dir.is_empty() && self.edge_functions > 0 {
             let s = if self.edge_functions == 1 { "" } else { "s" };
             parts.push(format!("{} Supabase edge function{s}", self.edge_functions));
@@ -177,9 +164,7 @@ impl Project {
         let mut text = pm.name.to_string();
         match (pm.lockfile, pm.also.is_empty()) {
             (Some(lock), true) => text.push_str(&format!(" ({lock})")),
-            (Some(lock), false) => {
-                text.push_str(&format!(" ({lock}; also present: {})", pm.also.join(", ")))
-            }
+            (Some(lock), false) => text.push_str(&format!(" ({lock}; also present: {})", pm.also.join(", "))),
             (None, _) => text.push_str(" (no lockfile)"),
         }
         Some(text)
@@ -202,19 +187,13 @@ fn app_dirs(root: &Path) -> Vec<String> {
         dirs.push(String::new());
     }
     for first in subdirs(root) {
-        let first_rel = first
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let first_rel = first.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         if first.join("package.json").is_file() {
             dirs.push(first_rel.clone());
         }
         for second in subdirs(&first) {
             if second.join("package.json").is_file() {
-                let name = second
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
+                let name = second.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                 dirs.push(format!("{first_rel}/{name}"));
             }
         }
@@ -246,13 +225,8 @@ pub fn read_manifest(path: &Path) -> Result<Value, String> {
         return Err("larger than 5 MB, ignored".into());
     }
     let text = fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
-    let value: Value = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
-        format!(
-            "invalid JSON at line {} column {}: {e}",
-            e.line(),
-            e.column()
-        )
-    })?;
+    let value: Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
+        .map_err(|e| format!("invalid JSON at line {} column {}: {e}", e.line(), e.column()))?;
     if !value.is_object() {
         return Err("not a JSON object".into());
     }
@@ -281,9 +255,7 @@ fn frameworks(dir: &Path, manifest: &Value) -> Vec<Framework> {
     for (name, deps, configs) in FRAMEWORKS {
         let version = deps.iter().find_map(|d| dependency(manifest, d));
         let has_config = configs.iter().any(|stem| {
-            ["js", "mjs", "cjs", "ts", "mts"]
-                .iter()
-                .any(|ext| dir.join(format!("{stem}.{ext}")).is_file())
+            ["js", "mjs", "cjs", "ts", "mts"].iter().any(|ext| dir.join(format!("{stem}.{ext}")).is_file())
         });
         let has_prisma_schema = *name == "Prisma" && dir.join("prisma/schema.prisma").is_file();
         if version.is_some() || has_config || has_prisma_schema {
@@ -300,15 +272,8 @@ fn frameworks(dir: &Path, manifest: &Value) -> Vec<Framework> {
 fn edge_functions(root: &Path) -> usize {
     subdirs(&root.join("supabase/functions"))
         .iter()
-        .filter(|d| {
-            !d.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('_'))
-        })
-        .filter(|d| {
-            ["index.ts", "index.js", "index.tsx"]
-                .iter()
-                .any(|f| d.join(f).is_file())
-        })
+        .filter(|d| !d.file_name().is_some_and(|n| n.to_string_lossy().starts_with('_')))
+        .filter(|d| ["index.ts", "index.js", "index.tsx"].iter().any(|f| d.join(f).is_file()))
         .count()
 }
 
@@ -316,11 +281,8 @@ fn edge_functions(root: &Path) -> usize {
 /// several (Lovable exports carry npm's and bun's), the one the README tells
 /// people to install with, else npm's (what Lovable's README says).
 fn package_manager(root: &Path, manifest: &Value) -> Option<PackageManager> {
-    let present: Vec<(&'static str, &'static str)> = LOCKFILES
-        .iter()
-        .copied()
-        .filter(|(file, _)| root.join(file).is_file())
-        .collect();
+    let present: Vec<(&'static str, &'static str)> =
+        LOCKFILES.iter().copied().filter(|(file, _)| root.join(file).is_file()).collect();
     let declared = manifest
         .get("packageManager")
         .and_then(Value::as_str)
@@ -338,20 +300,9 @@ fn package_manager(root: &Path, manifest: &Value) -> Option<PackageManager> {
         None if manifest.is_object() => "npm",
         None => return None,
     };
-    let lockfile = present
-        .iter()
-        .find(|(_, pm)| *pm == name)
-        .map(|(file, _)| *file);
-    let also = present
-        .iter()
-        .filter(|(file, _)| Some(*file) != lockfile)
-        .map(|(file, _)| *file)
-        .collect();
-    Some(PackageManager {
-        name,
-        lockfile,
-        also,
-    })
+    let lockfile = present.iter().find(|(_, pm)| *pm == name).map(|(file, _)| *file);
+    let also = present.iter().filter(|(file, _)| Some(*file) != lockfile).map(|(file, _)| *file).collect();
+    Some(PackageManager { name, lockfile, also })
 }
 
 /// `18` for `^18.2.0`; `0.44` for `^0.44.1`, where the minor is what matters.
@@ -359,12 +310,7 @@ fn version_label(range: &str) -> Option<String> {
     match major(range)? {
         0 => {
             let start = range.trim_start_matches(['^', '~', '>', '=', '<', 'v', ' ']);
-            let minor: String = start
-                .split('.')
-                .nth(1)?
-                .chars()
-                .take_while(|c| c.is_ascii_digit())
-                .collect();
+            let minor: String = start.split('.').nth(1)?.chars().take_while(|c| c.is_ascii_digit()).collect();
             (!minor.is_empty()).then(|| format!("0.{minor}"))
         }
         m => Some(m.to_string()),
@@ -382,17 +328,11 @@ fn readme_choice(root: &Path, candidates: &[&'static str]) -> Option<&'static st
                 "npm" => &["npm i", "npm install", "npm ci"],
                 "yarn" => &["yarn install", "yarn dev", "yarn add"],
                 other => &[
-                    if other == "bun" {
-                        "bun install"
-                    } else {
-                        "pnpm install"
-                    },
+                    if other == "bun" { "bun install" } else { "pnpm install" },
                     if other == "bun" { "bun i" } else { "pnpm i" },
                 ],
             };
-            commands
-                .iter()
-                .any(|c| readme.lines().any(|l| l.trim_start().starts_with(c)))
+            commands.iter().any(|c| readme.lines().any(|l| l.trim_start().starts_with(c)))
         })
         .collect();
     match shown.as_slice() {
@@ -424,15 +364,9 @@ mod tests {
         fs::write(dir.path().join("bun.lockb"), "").expect("write");
         fs::write(dir.path().join("package-lock.json"), "{}").expect("write");
         let pm = package_manager(dir.path(), &serde_json::json!({})).expect("found");
-        assert_eq!(
-            (pm.name, pm.lockfile, pm.also),
-            ("npm", Some("package-lock.json"), vec!["bun.lockb"])
-        );
-        let pm = package_manager(
-            dir.path(),
-            &serde_json::json!({"packageManager": "bun@1.1.0"}),
-        )
-        .expect("found");
+        assert_eq!((pm.name, pm.lockfile, pm.also), ("npm", Some("package-lock.json"), vec!["bun.lockb"]));
+        let pm =
+            package_manager(dir.path(), &serde_json::json!({"packageManager": "bun@1.1.0"})).expect("found");
         assert_eq!((pm.name, pm.lockfile), ("bun", Some("bun.lockb")));
     }
 }

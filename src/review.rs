@@ -24,17 +24,24 @@ pub fn review(changes: &[Change], color: bool) -> anyhow::Result<Outcome> {
     let mut accept_all = false;
     let total = changes.len();
     for (i, planned) in changes.iter().enumerate() {
-        let text = current
-            .get(planned.path.as_str())
-            .cloned()
-            .unwrap_or_else(|| planned.before.clone());
-        // A skipped earlier change to this file: recompute this one on what is really there.
+        // The first change to a file starts from the file as it is; each later
+        // one was planned on top of the previous. When that one was skipped,
+        // recompute this one on what is really there.
+        let text = current.entry(&planned.path).or_insert_with(|| planned.before.clone()).clone();
         let change = if text == planned.before {
             planned.clone()
         } else {
             match text.as_deref().and_then(|t| plan::recompute(planned, t)) {
                 Some(c) => c,
-                None => continue,
+                None => {
+                    term.write_line(&format!(
+                        "{} {} · {}: nothing left to change after the skipped change",
+                        dim.apply_to(format!("[{}/{total}]", i + 1)),
+                        planned.origin,
+                        planned.path
+                    ))?;
+                    continue;
+                }
             }
         };
         if !accept_all {
@@ -72,18 +79,12 @@ enum Decision {
 }
 
 fn ask(term: &Term, bold: &Style) -> anyhow::Result<Decision> {
-    term.write_str(&format!(
-        "{} [y]es [n]o [a]ll [q]uit › ",
-        bold.apply_to("Apply this change?")
-    ))?;
+    term.write_str(&format!("{} [y]es [n]o [a]ll [q]uit › ", bold.apply_to("Apply this change?")))?;
     loop {
         let decision = match term.read_key()? {
             Key::Char('y' | 'Y') => (Decision::Yes, "yes"),
             Key::Char('n' | 'N') => (Decision::No, "no, skipped"),
-            Key::Char('a' | 'A') => (
-                Decision::All,
-                "all: accepting this and every remaining change",
-            ),
+            Key::Char('a' | 'A') => (Decision::All, "all: accepting this and every remaining change"),
             Key::Char('q' | 'Q') | Key::Escape | Key::CtrlC => (Decision::Quit, "quit"),
             _ => continue,
         };

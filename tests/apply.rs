@@ -16,20 +16,10 @@ fn dry_run_writes_nothing_and_shows_every_change() {
         let before = snapshot(&copy.root);
         let out = run(&["apply", "--dry-run"], &copy.root);
         assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
-        assert_eq!(
-            snapshot(&copy.root),
-            before,
-            "{name}: dry-run wrote something"
-        );
-        assert!(
-            !copy.root.join(".harden").exists(),
-            "{name}: dry-run created .harden/"
-        );
+        assert_eq!(snapshot(&copy.root), before, "{name}: dry-run wrote something");
+        assert!(!copy.root.join(".harden").exists(), "{name}: dry-run created .harden/");
         let shown = stdout(&out);
-        assert!(
-            shown.contains("fetch-ok · "),
-            "{name}: no change shown:\n{shown}"
-        );
+        assert!(shown.contains("fetch-ok · "), "{name}: no change shown:\n{shown}");
         assert!(shown.contains("why: "), "{name}: no why line");
         assert!(stderr(&out).contains("proposed"), "{name}: no summary");
     }
@@ -42,12 +32,7 @@ fn patch_matches_the_expected_patch_and_git_applies_it() {
     for name in FIXTURES {
         let copy = copy_fixture(name);
         let patch = copy.root.parent().expect("parent").join("out.patch");
-        let out = harden()
-            .args(["apply", "--patch"])
-            .arg(&patch)
-            .arg(&copy.root)
-            .output()
-            .expect("runs");
+        let out = harden().args(["apply", "--patch"]).arg(&patch).arg(&copy.root).output().expect("runs");
         assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
         let actual = fs::read_to_string(&patch).expect("patch written");
         let expected_path = fixture("").join(format!("{name}.patch"));
@@ -55,10 +40,7 @@ fn patch_matches_the_expected_patch_and_git_applies_it() {
             fs::write(&expected_path, &actual).expect("bless");
         }
         let expected = fs::read_to_string(&expected_path).expect("expected patch checked in");
-        assert_eq!(
-            actual, expected,
-            "{name}: the patch differs from fixtures/{name}.patch"
-        );
+        assert_eq!(actual, expected, "{name}: the patch differs from fixtures/{name}.patch");
 
         // The patch applies and gives the same bytes as `apply --yes`.
         let applied = copy_fixture(name);
@@ -69,17 +51,35 @@ fn patch_matches_the_expected_patch_and_git_applies_it() {
             .arg(&patch)
             .output()
             .expect("git runs");
-        assert!(
-            out.status.success(),
-            "{name}: git apply failed: {}",
-            stderr(&out)
-        );
+        assert!(out.status.success(), "{name}: git apply failed: {}", stderr(&out));
         let out = run(&["apply", "--yes"], &copy.root);
         assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
-        assert_eq!(
-            snapshot(&applied.root),
-            snapshot(&copy.root),
-            "{name}: patch and apply --yes disagree"
+        assert_eq!(snapshot(&applied.root), snapshot(&copy.root), "{name}: patch and apply --yes disagree");
+    }
+}
+
+#[test]
+fn patches_for_odd_file_names_and_line_breaks_apply_with_git() {
+    let copy = copy_fixture("bolt-app");
+    let code = "export async function f() {\n  /* a lone CR\rstays in its line */\n  const res = await fetch('/x');\n  return res.json();\n}";
+    for name in ["src/my file.ts", "src/tab\tname.ts", "src/quote\"d.ts", "src/ünï.ts"] {
+        fs::write(copy.root.join(name), code).expect("write");
+    }
+    let patch = copy.root.parent().expect("parent").join("odd.patch");
+    harden().args(["apply", "--patch"]).arg(&patch).arg(&copy.root).assert().success();
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(&copy.root)
+        .args(["apply", "--whitespace=nowarn"])
+        .arg(&patch)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git apply: {}", stderr(&out));
+    for name in ["src/my file.ts", "src/tab\tname.ts", "src/quote\"d.ts", "src/ünï.ts"] {
+        let text = fs::read_to_string(copy.root.join(name)).expect("read");
+        assert!(
+            text.contains("if (!res.ok)") && text.contains("\rstays") && !text.ends_with('\n'),
+            "{name}: {text:?}"
         );
     }
 }
@@ -92,33 +92,16 @@ fn apply_yes_is_idempotent_and_undo_restores_every_byte() {
         let out = run(&["apply", "--yes"], &copy.root);
         assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
         let applied = snapshot(&copy.root);
-        assert!(
-            !changed(&original, &applied).is_empty(),
-            "{name}: nothing changed"
-        );
-        assert!(
-            stderr(&out).contains("to undo: harden undo"),
-            "{name}: {}",
-            stderr(&out)
-        );
+        assert!(!changed(&original, &applied).is_empty(), "{name}: nothing changed");
+        assert!(stderr(&out).contains("to undo: harden undo"), "{name}: {}", stderr(&out));
         assert_eq!(
-            fs::read_to_string(copy.root.join(".harden/.gitignore"))
-                .expect("journal folder ignores itself"),
+            fs::read_to_string(copy.root.join(".harden/.gitignore")).expect("journal folder ignores itself"),
             "*\n"
         );
 
         let again = run(&["apply", "--check"], &copy.root);
-        assert_eq!(
-            again.status.code(),
-            Some(0),
-            "{name}: second run proposes:\n{}",
-            stdout(&again)
-        );
-        assert!(
-            stderr(&again).contains("0 changes"),
-            "{name}: {}",
-            stderr(&again)
-        );
+        assert_eq!(again.status.code(), Some(0), "{name}: second run proposes:\n{}", stdout(&again));
+        assert!(stderr(&again).contains("0 changes"), "{name}: {}", stderr(&again));
 
         let out = run(&["undo"], &copy.root);
         assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
@@ -129,11 +112,7 @@ fn apply_yes_is_idempotent_and_undo_restores_every_byte() {
         );
 
         let out = run(&["undo"], &copy.root);
-        assert_eq!(
-            out.status.code(),
-            Some(2),
-            "{name}: a second undo has nothing to do"
-        );
+        assert_eq!(out.status.code(), Some(2), "{name}: a second undo has nothing to do");
         assert!(stderr(&out).contains("nothing to undo"));
     }
 }
@@ -142,35 +121,17 @@ fn apply_yes_is_idempotent_and_undo_restores_every_byte() {
 fn undo_refuses_a_file_changed_after_apply_unless_forced() {
     let copy = copy_fixture("bolt-app");
     let original = snapshot(&copy.root);
-    harden()
-        .args(["apply", "--yes"])
-        .arg(&copy.root)
-        .assert()
-        .success();
+    harden().args(["apply", "--yes"]).arg(&copy.root).assert().success();
     let edited = copy.root.join("src/services/github.ts");
     fs::write(&edited, "// my own edit\n").expect("edit");
     let out = run(&["undo"], &copy.root);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(
-        err.contains("src/services/github.ts") && err.contains("--force"),
-        "{err}"
-    );
+    assert!(err.contains("src/services/github.ts") && err.contains("--force"), "{err}");
     assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
-    assert_eq!(
-        fs::read_to_string(&edited).expect("read"),
-        "// my own edit\n",
-        "refusal changed the file"
-    );
-    harden()
-        .args(["undo", "--force"])
-        .arg(&copy.root)
-        .assert()
-        .success();
-    assert_eq!(
-        changed(&original, &snapshot(&copy.root)),
-        Vec::<String>::new()
-    );
+    assert_eq!(fs::read_to_string(&edited).expect("read"), "// my own edit\n", "refusal changed the file");
+    harden().args(["undo", "--force"]).arg(&copy.root).assert().success();
+    assert_eq!(changed(&original, &snapshot(&copy.root)), Vec::<String>::new());
 }
 
 #[test]
@@ -193,24 +154,13 @@ fn dirty_git_tree_is_refused_unless_allowed() {
     let out = run(&["apply", "--yes"], &copy.root);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(
-        err.contains("1 file(s) have uncommitted changes") && err.contains("--allow-dirty"),
-        "{err}"
-    );
+    assert!(err.contains("1 file(s) have uncommitted changes") && err.contains("--allow-dirty"), "{err}");
     assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
     assert_eq!(snapshot(&copy.root), before);
 
     // Previews never refuse.
-    harden()
-        .args(["apply", "--dry-run"])
-        .arg(&copy.root)
-        .assert()
-        .success();
-    harden()
-        .args(["apply", "--allow-dirty", "--yes"])
-        .arg(&copy.root)
-        .assert()
-        .success();
+    harden().args(["apply", "--dry-run"]).arg(&copy.root).assert().success();
+    harden().args(["apply", "--allow-dirty", "--yes"]).arg(&copy.root).assert().success();
     assert_ne!(snapshot(&copy.root), before);
     // harden's own journal never shows up in `git status`.
     let status = stdout(&git(&copy.root, &["status", "--porcelain"]));
@@ -221,12 +171,7 @@ fn dirty_git_tree_is_refused_unless_allowed() {
 fn no_terminal_without_a_mode_flag_is_refused() {
     let copy = copy_fixture("bolt-app");
     let before = snapshot(&copy.root);
-    let out = harden()
-        .arg("apply")
-        .arg(&copy.root)
-        .stdin(Stdio::null())
-        .output()
-        .expect("runs");
+    let out = harden().arg("apply").arg(&copy.root).stdin(Stdio::null()).output().expect("runs");
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("--yes") && err.contains("--dry-run"), "{err}");
@@ -247,10 +192,7 @@ fn an_unparsable_file_is_reported_and_the_others_still_change() {
     assert!(err.contains("src/components/Broken.backup.tsx:"), "{err}");
     assert!(err.contains("does not parse"), "{err}");
     assert!(err.contains("src/lib/utf16.ts: skipped: UTF-16"), "{err}");
-    assert_eq!(
-        fs::read_to_string(copy.root.join("src/components/Broken.backup.tsx")).expect("read"),
-        broken
-    );
+    assert_eq!(fs::read_to_string(copy.root.join("src/components/Broken.backup.tsx")).expect("read"), broken);
     assert!(fs::read_to_string(copy.root.join("src/lib/avatar.ts"))
         .expect("read")
         .contains("if (!response.ok)"));
@@ -276,18 +218,12 @@ fn only_and_skip_select_codemods_and_unknown_ids_exit_two() {
 #[test]
 fn harden_toml_skips_and_excludes() {
     let copy = copy_fixture("lovable-app");
-    fs::write(
-        copy.root.join("harden.toml"),
-        "exclude = [\"supabase/functions/**\", \"src/lib/\"]\n",
-    )
-    .expect("write");
+    fs::write(copy.root.join("harden.toml"), "exclude = [\"supabase/functions/**\", \"src/lib/\"]\n")
+        .expect("write");
     let out = run(&["apply", "--dry-run"], &copy.root);
     let shown = stdout(&out);
     assert!(shown.contains("src/components/InviteForm.tsx"), "{shown}");
-    assert!(
-        !shown.contains("avatar.ts") && !shown.contains("send-invite"),
-        "{shown}"
-    );
+    assert!(!shown.contains("avatar.ts") && !shown.contains("send-invite"), "{shown}");
 
     fs::write(copy.root.join("harden.toml"), "skip = [\"fetch-ok\"]\n").expect("write");
     let out = run(&["apply", "--check"], &copy.root);
@@ -304,10 +240,7 @@ fn harden_toml_skips_and_excludes() {
 
 #[test]
 fn bad_paths_and_broken_package_json_get_one_line() {
-    let out = harden()
-        .args(["apply", "--dry-run", "/no/such/project"])
-        .output()
-        .expect("runs");
+    let out = harden().args(["apply", "--dry-run", "/no/such/project"]).output().expect("runs");
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(stderr(&out).trim().lines().count(), 1, "{}", stderr(&out));
 
@@ -319,11 +252,7 @@ fn bad_paths_and_broken_package_json_get_one_line() {
     .expect("write");
     let out = run(&["apply", "--dry-run"], &copy.root);
     assert_eq!(out.status.code(), Some(0));
-    assert!(
-        stderr(&out).contains("package.json: invalid JSON at line"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("package.json: invalid JSON at line"), "{}", stderr(&out));
     assert!(stdout(&out).contains("fetch-ok · src/services/github.ts"));
 }
 
@@ -332,24 +261,13 @@ fn list_help_and_version() {
     let out = harden().arg("list").output().expect("runs");
     assert!(out.status.success());
     assert!(stdout(&out).contains("fetch-ok") && stdout(&out).contains("codemod"));
-    for args in [
-        &["--help"][..],
-        &["apply", "--help"],
-        &["undo", "--help"],
-        &["list", "--help"],
-    ] {
+    for args in [&["--help"][..], &["apply", "--help"], &["undo", "--help"], &["list", "--help"]] {
         let out = harden().args(args).output().expect("runs");
         assert!(out.status.success(), "{args:?}");
         assert!(stdout(&out).contains("Usage: harden"), "{args:?}");
     }
     let out = harden().arg("--version").output().expect("runs");
-    assert_eq!(
-        stdout(&out).trim(),
-        format!("harden {}", env!("CARGO_PKG_VERSION"))
-    );
-    let out = harden()
-        .args(["apply", "--version"])
-        .output()
-        .expect("runs");
+    assert_eq!(stdout(&out).trim(), format!("harden {}", env!("CARGO_PKG_VERSION")));
+    let out = harden().args(["apply", "--version"]).output().expect("runs");
     assert!(stdout(&out).contains(env!("CARGO_PKG_VERSION")));
 }

@@ -43,10 +43,8 @@ fn accept_one_skip_one_accept_the_rest() {
     let before = snapshot(&copy.root);
     let mut s = review(&copy.root, true);
     s.exp_string("3 changes").expect("summary");
-    s.exp_string("src/components/InviteForm.tsx")
-        .expect("first change");
-    s.exp_string("if (!res.ok) throw new Error")
-        .expect("its diff");
+    s.exp_string("src/components/InviteForm.tsx").expect("first change");
+    s.exp_string("if (!res.ok) throw new Error").expect("its diff");
     s.exp_string(PROMPT).expect("prompt");
     key(&mut s, "y");
     s.exp_string("yes").expect("echo");
@@ -54,21 +52,16 @@ fn accept_one_skip_one_accept_the_rest() {
     s.exp_string(PROMPT).expect("prompt");
     key(&mut s, "n");
     s.exp_string("skipped").expect("echo");
-    s.exp_string("supabase/functions/send-invite/index.ts")
-        .expect("third change");
+    s.exp_string("supabase/functions/send-invite/index.ts").expect("third change");
     s.exp_string(PROMPT).expect("prompt");
     key(&mut s, "y");
-    s.exp_string("wrote 2 change(s) to 2 file(s)")
-        .expect("written");
+    s.exp_string("wrote 2 change(s) to 2 file(s)").expect("written");
     s.exp_eof().expect("ends");
     assert_eq!(exit_code(&s), 0);
     let after = snapshot(&copy.root);
     assert_eq!(
         changed(&before, &after),
-        [
-            "src/components/InviteForm.tsx",
-            "supabase/functions/send-invite/index.ts"
-        ]
+        ["src/components/InviteForm.tsx", "supabase/functions/send-invite/index.ts"]
     );
 }
 
@@ -95,20 +88,13 @@ fn accept_all_writes_everything_and_matches_apply_yes() {
     s.exp_string(PROMPT).expect("prompt");
     key(&mut s, "x");
     key(&mut s, "a");
-    s.exp_string("wrote 3 change(s) to 3 file(s)")
-        .expect("written");
+    s.exp_string("wrote 3 change(s) to 3 file(s)").expect("written");
     s.exp_eof().expect("ends");
     assert_eq!(exit_code(&s), 0);
 
     let yes = copy_fixture("lovable-app");
-    let out = harden()
-        .args(["apply", "--yes"])
-        .arg(&yes.root)
-        .output()
-        .expect("runs");
+    let out = harden().args(["apply", "--yes"]).arg(&yes.root).output().expect("runs");
     assert!(out.status.success());
     assert_eq!(snapshot(&copy.root), snapshot(&yes.root));
-    assert!(fs::read_to_string(copy.root.join("src/lib/avatar.ts"))
-        .expect("read")
-        .contains("response.ok"));
+    assert!(fs::read_to_string(copy.root.join("src/lib/avatar.ts")).expect("read").contains("response.ok"));
 }

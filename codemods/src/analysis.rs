@@ -2,7 +2,10 @@
 
 use std::collections::HashMap;
 
-use swc_core::ecma::ast::{BindingIdent, ClassDecl, FnDecl, ImportDecl, ImportSpecifier, Program};
+use swc_core::ecma::ast::{
+    BindingIdent, ClassDecl, ClassExpr, FnDecl, FnExpr, ImportDecl, ImportSpecifier, Program, TsEnumDecl,
+    TsModuleDecl, TsModuleName,
+};
 use swc_core::ecma::visit::{Visit, VisitWith};
 
 /// Every name the file declares anywhere (any scope), with the module it is
@@ -56,6 +59,32 @@ impl Visit for Bindings {
         decl.visit_children_with(self);
     }
 
+    fn visit_fn_expr(&mut self, expr: &FnExpr) {
+        if let Some(ident) = &expr.ident {
+            self.add(&ident.sym, None);
+        }
+        expr.visit_children_with(self);
+    }
+
+    fn visit_class_expr(&mut self, expr: &ClassExpr) {
+        if let Some(ident) = &expr.ident {
+            self.add(&ident.sym, None);
+        }
+        expr.visit_children_with(self);
+    }
+
+    fn visit_ts_enum_decl(&mut self, decl: &TsEnumDecl) {
+        self.add(&decl.id.sym, None);
+        decl.visit_children_with(self);
+    }
+
+    fn visit_ts_module_decl(&mut self, decl: &TsModuleDecl) {
+        if let TsModuleName::Ident(id) = &decl.id {
+            self.add(&id.sym, None);
+        }
+        decl.visit_children_with(self);
+    }
+
     fn visit_import_decl(&mut self, decl: &ImportDecl) {
         let source = decl.src.value.to_string_lossy().into_owned();
         for specifier in &decl.specifiers {
@@ -76,13 +105,12 @@ mod tests {
 
     #[test]
     fn finds_imports_and_declarations() {
-        let text = "import fetch from 'node-fetch';\nimport { Error as E } from './e';\nfunction f(res) { const { a } = res; }\nclass C {}\n";
+        let text = "enum Error { A }\nconst K = class Klass {};\nimport fetch from 'node-fetch';\nimport { Error as E } from './e';\nfunction f(res) { const { a } = res; }\nclass C {}\n";
         let parsed = parse(text, Lang::Ts).expect("parses");
         let b = Bindings::of(&parsed.program);
         assert_eq!(b.imported_from("fetch"), Some("node-fetch"));
         assert_eq!(b.imported_from("E"), Some("./e"));
-        assert!(!b.declares("Error"));
-        for name in ["f", "res", "a", "C"] {
+        for name in ["f", "res", "a", "C", "Error", "Klass", "K"] {
             assert!(b.declares(name), "{name}");
         }
     }

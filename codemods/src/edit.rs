@@ -12,30 +12,18 @@ pub struct Edit {
 
 impl Edit {
     pub fn insert(at: usize, text: impl Into<String>) -> Edit {
-        Edit {
-            range: at..at,
-            text: text.into(),
-        }
+        Edit { range: at..at, text: text.into() }
     }
 
     pub fn replace(range: Range<usize>, text: impl Into<String>) -> Edit {
-        Edit {
-            range,
-            text: text.into(),
-        }
+        Edit { range, text: text.into() }
     }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EditError {
-    Overlap {
-        first: Range<usize>,
-        second: Range<usize>,
-    },
-    OutOfBounds {
-        range: Range<usize>,
-        len: usize,
-    },
+    Overlap { first: Range<usize>, second: Range<usize> },
+    OutOfBounds { range: Range<usize>, len: usize },
 }
 
 impl fmt::Display for EditError {
@@ -45,10 +33,7 @@ impl fmt::Display for EditError {
                 write!(f, "edits overlap: {first:?} and {second:?}")
             }
             EditError::OutOfBounds { range, len } => {
-                write!(
-                    f,
-                    "edit {range:?} is outside the text (length {len}) or splits a character"
-                )
+                write!(f, "edit {range:?} is outside the text (length {len}) or splits a character")
             }
         }
     }
@@ -69,19 +54,13 @@ pub fn apply(text: &str, edits: &[Edit]) -> Result<String, EditError> {
             || !text.is_char_boundary(r.start)
             || !text.is_char_boundary(r.end)
         {
-            return Err(EditError::OutOfBounds {
-                range: r.clone(),
-                len: text.len(),
-            });
+            return Err(EditError::OutOfBounds { range: r.clone(), len: text.len() });
         }
     }
     for pair in sorted.windows(2) {
         let (a, b) = (&pair[0].range, &pair[1].range);
         if a.end > b.start || (a.start == b.start && (a.is_empty() || b.is_empty())) {
-            return Err(EditError::Overlap {
-                first: a.clone(),
-                second: b.clone(),
-            });
+            return Err(EditError::Overlap { first: a.clone(), second: b.clone() });
         }
     }
     let extra: usize = sorted.iter().map(|e| e.text.len()).sum();
@@ -121,9 +100,7 @@ pub fn line_indent(text: &str, pos: usize) -> &str {
 
 /// True when only whitespace precedes `pos` on its line.
 pub fn starts_line(text: &str, pos: usize) -> bool {
-    text[line_start(text, pos)..pos]
-        .trim_matches([' ', '\t'])
-        .is_empty()
+    text[line_start(text, pos)..pos].trim_matches([' ', '\t']).is_empty()
 }
 
 /// Where a new statement line can go after a statement ending at `end`: the end
@@ -140,30 +117,17 @@ mod tests {
 
     #[test]
     fn applies_in_any_order() {
-        let edits = [
-            Edit::replace(5..6, "X"),
-            Edit::insert(0, ">"),
-            Edit::insert(9, "!"),
-        ];
-        assert_eq!(
-            apply("abc\r\nd\r\ne", &edits).as_deref(),
-            Ok(">abc\r\nX\r\ne!")
-        );
+        let edits = [Edit::replace(5..6, "X"), Edit::insert(0, ">"), Edit::insert(9, "!")];
+        assert_eq!(apply("abc\r\nd\r\ne", &edits).as_deref(), Ok(">abc\r\nX\r\ne!"));
     }
 
     #[test]
     fn overlap_is_an_error() {
-        let err = apply(
-            "abcdef",
-            &[Edit::replace(1..4, "x"), Edit::replace(3..5, "y")],
-        );
+        let err = apply("abcdef", &[Edit::replace(1..4, "x"), Edit::replace(3..5, "y")]);
         assert!(matches!(err, Err(EditError::Overlap { .. })));
         let same_point = apply("abc", &[Edit::insert(1, "x"), Edit::insert(1, "y")]);
         assert!(matches!(same_point, Err(EditError::Overlap { .. })));
-        let touching = apply(
-            "abcdef",
-            &[Edit::replace(1..3, "x"), Edit::replace(3..5, "y")],
-        );
+        let touching = apply("abcdef", &[Edit::replace(1..3, "x"), Edit::replace(3..5, "y")]);
         assert_eq!(touching.as_deref(), Ok("axyf"));
     }
 
@@ -177,10 +141,7 @@ mod tests {
     #[test]
     fn keeps_missing_trailing_newline_and_bom() {
         let text = "\u{feff}a\nb";
-        assert_eq!(
-            apply(text, &[Edit::insert(text.len(), ";")]).as_deref(),
-            Ok("\u{feff}a\nb;")
-        );
+        assert_eq!(apply(text, &[Edit::insert(text.len(), ";")]).as_deref(), Ok("\u{feff}a\nb;"));
     }
 
     #[test]
@@ -190,10 +151,7 @@ mod tests {
         assert_eq!(line_indent(text, foo), "\t");
         assert!(starts_line(text, foo));
         let end = foo + "foo();".len();
-        assert_eq!(
-            after_line(text, end),
-            Some(text.find("\r\nbar").expect("present"))
-        );
+        assert_eq!(after_line(text, end), Some(text.find("\r\nbar").expect("present")));
         assert_eq!(line_end(text, text.len()), text.len());
         assert_eq!(after_line("a(); b();", 4), None);
     }

@@ -2,9 +2,16 @@
 //! (`.json()`, `.text()`, …) with no look at `ok` or `status` turns an error page
 //! into data, or into an opaque JSON parse error. Insert
 //! `if (!res.ok) throw new Error(...)` right after the await.
+//!
+//! Left alone, because a reviewer could object: responses checked anywhere after
+//! the await, handed to other code before the body is read, read from a
+//! switch case, fetched with `no-cors`/`manual` redirects (never `ok`), typed
+//! as something other than `Response`, or whose body is inspected for an error
+//! the server sent (`data.error`), which a throw would hide.
 
 use swc_core::ecma::ast::{
-    Callee, Decl, Expr, MemberExpr, MemberProp, ModuleItem, Pat, Stmt, VarDecl,
+    Callee, Decl, Expr, Lit, MemberExpr, MemberProp, ModuleItem, ObjectPatProp, Pat, Prop, PropName,
+    PropOrSpread, Stmt, SwitchCase, TsEntityName, TsType, VarDecl,
 };
 use swc_core::ecma::visit::{Visit, VisitWith};
 
@@ -17,6 +24,8 @@ pub struct FetchOk;
 const BODY_READS: &[&str] = &["json", "text", "blob", "arrayBuffer", "formData", "bytes"];
 /// Modules whose `fetch` behaves like the global one.
 const FETCH_MODULES: &[&str] = &["node-fetch", "cross-fetch", "isomorphic-fetch", "undici"];
+/// Fields of a parsed body that carry the server's own error report.
+const ERROR_FIELDS: &[&str] = &["error", "errors", "message", "success", "ok", "status", "detail"];
 
 impl Codemod for FetchOk {
     fn id(&self) -> &'static str {
@@ -37,28 +46,16 @@ impl Codemod for FetchOk {
             return None;
         }
         if file.bindings.declares("fetch")
-            && !file
-                .bindings
-                .imported_from("fetch")
-                .is_some_and(|m| FETCH_MODULES.contains(&m))
+            && !file.bindings.imported_from("fetch").is_some_and(|m| FETCH_MODULES.contains(&m))
         {
             return None;
         }
-        let mut finder = Finder {
-            file,
-            edits: Vec::new(),
-            lines: Vec::new(),
-        };
+        let mut finder = Finder { file, edits: Vec::new(), lines: Vec::new() };
         file.program.visit_with(&mut finder);
         if finder.edits.is_empty() {
             return None;
         }
-        let lines = finder
-            .lines
-            .iter()
-            .map(|l| l.to_string())
-            .collect::<Vec<_>>()
-            .join(", ");
+        let lines = finder.lines.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(", ");
         let plural = if finder.lines.len() == 1 { "" } else { "s" };
         Some(Proposal {
             edits: finder.edits,
@@ -78,7 +75,7 @@ struct Finder<'a> {
 impl Visit for Finder<'_> {
     fn visit_stmts(&mut self, stmts: &[Stmt]) {
         for (i, stmt) in stmts.iter().enumerate() {
-            self.consider(stmt, stmts[i + 1..].iter().map(StmtRef::Stmt));
+            self.consider(stmt, &stmts[i + 1..].iter().map(StmtRef::Stmt).collect::<Vec<_>>());
         }
         stmts.visit_children_with(self);
     }
@@ -86,110 +83,227 @@ impl Visit for Finder<'_> {
     fn visit_module_items(&mut self, items: &[ModuleItem]) {
         for (i, item) in items.iter().enumerate() {
             if let ModuleItem::Stmt(stmt) = item {
-                self.consider(stmt, items[i + 1..].iter().map(StmtRef::Item));
+                self.consider(stmt, &items[i + 1..].iter().map(StmtRef::Item).collect::<Vec<_>>());
             }
         }
         items.visit_children_with(self);
     }
+
+    // A `const` in a case is scoped to the whole switch: its statements are
+    // visited one by one (so nested blocks still count), never as a list.
+    fn visit_switch_case(&mut self, case: &SwitchCase) {
+        case.test.visit_with(self);
+        for stmt in &case.cons {
+            stmt.visit_with(self);
+        }
+    }
 }
 
+#[derive(Clone, Copy)]
 enum StmtRef<'a> {
     Stmt(&'a Stmt),
     Item(&'a ModuleItem),
 }
 
-impl Finder<'_> {
-    fn consider<'s>(&mut self, stmt: &Stmt, rest: impl Iterator<Item = StmtRef<'s>>) {
-        let Some(name) = awaited_fetch(stmt) else {
-            return;
-        };
-        let mut uses = Uses {
-            name: name.clone(),
-            shadowed: false,
-            uses: Vec::new(),
-        };
-        for later in rest {
-            match later {
-                StmtRef::Stmt(s) => s.visit_with(&mut uses),
-                StmtRef::Item(i) => i.visit_with(&mut uses),
-            }
+impl StmtRef<'_> {
+    fn visit<V: Visit>(self, v: &mut V) {
+        match self {
+            StmtRef::Stmt(s) => s.visit_with(v),
+            StmtRef::Item(i) => i.visit_with(v),
         }
-        if uses.shadowed || uses.uses.contains(&Use::Checked) {
+    }
+
+    fn stmt(&self) -> Option<&Stmt> {
+        match self {
+            StmtRef::Stmt(s) => Some(s),
+            StmtRef::Item(ModuleItem::Stmt(s)) => Some(s),
+            StmtRef::Item(_) => None,
+        }
+    }
+}
+
+impl Finder<'_> {
+    fn consider(&mut self, stmt: &Stmt, rest: &[StmtRef]) {
+        let Some(name) = awaited_fetch(stmt, self.file) else { return };
+        let mut uses = Uses { name: name.clone(), shadowed: false, uses: Vec::new() };
+        for later in rest {
+            later.visit(&mut uses);
+        }
+        if uses.shadowed || uses.uses.iter().any(|u| u.kind == Use::Checked) {
             return;
         }
         // The body must be read before the response goes anywhere else (a
         // helper it is passed to may well check it).
-        match uses.uses.iter().find(|u| **u != Use::Harmless) {
-            Some(Use::BodyRead) => {}
-            _ => return,
+        let Some(first) = uses.uses.iter().find(|u| u.kind != Use::Harmless) else { return };
+        if first.kind != Use::BodyRead {
+            return;
+        }
+        if body_error_is_inspected(first.at, rest) {
+            return;
         }
         let text = self.file.text;
         let stmt_range = range(stmt);
         if !starts_line(text, stmt_range.start) {
             return;
         }
-        let Some(at) = after_line(text, stmt_range.end) else {
-            return;
-        };
+        let Some(at) = after_line(text, stmt_range.end) else { return };
         let style = self.file.style;
+        // This line's own terminator, so the fetch line keeps its ending.
+        let eol = if text[at..].starts_with("\r\n") {
+            "\r\n"
+        } else if text[at..].starts_with('\n') {
+            "\n"
+        } else {
+            style.eol
+        };
+        // Without semicolons, a next line starting with `(`, `[`, `` ` ``, … would
+        // continue the inserted statement (ASI): end it explicitly then.
+        let semi = if style.semicolons || text[..stmt_range.end].ends_with(';') || continues(&text[at..]) {
+            ";"
+        } else {
+            ""
+        };
         let indent = line_indent(text, stmt_range.start);
         let check = format!(
-            "{eol}{indent}if (!{name}.ok) throw new Error(`Request failed with status ${{{name}.status}}`){semi}",
-            eol = style.eol,
-            semi = style.semi(),
+            "{eol}{indent}if (!{name}.ok) throw new Error(`Request failed with status ${{{name}.status}}`){semi}"
         );
         self.edits.push(Edit::insert(at, check));
         self.lines.push(line_col(text, stmt_range.start).0);
     }
 }
 
-/// `const res = await fetch(...)` (also `let`, a type annotation, parentheses,
-/// `window.fetch`/`globalThis.fetch`): the variable's name.
-fn awaited_fetch(stmt: &Stmt) -> Option<String> {
-    let Stmt::Decl(Decl::Var(decl)) = stmt else {
-        return None;
-    };
+/// True when the next code in `rest` starts with a character that would join
+/// a preceding statement that has no semicolon.
+fn continues(rest: &str) -> bool {
+    let mut s = rest;
+    loop {
+        s = s.trim_start();
+        if let Some(after) = s.strip_prefix("//") {
+            s = after.find('\n').map_or("", |i| &after[i..]);
+        } else if let Some(after) = s.strip_prefix("/*") {
+            s = after.find("*/").map_or("", |i| &after[i + 2..]);
+        } else {
+            return s.starts_with(['(', '[', '`', '+', '-', '/', '*', ',', '.', '<']);
+        }
+    }
+}
+
+/// `const res = await fetch(...)` (also `let`, a `Response` annotation,
+/// parentheses, `as Response`, `window.fetch`/`globalThis.fetch`): the
+/// variable's name.
+fn awaited_fetch(stmt: &Stmt, file: &FileCtx) -> Option<String> {
+    let Stmt::Decl(Decl::Var(decl)) = stmt else { return None };
     let VarDecl { decls, .. } = &**decl;
-    let [declarator] = decls.as_slice() else {
-        return None;
-    };
-    let Pat::Ident(binding) = &declarator.name else {
-        return None;
-    };
-    let Expr::Await(await_expr) = unwrap(declarator.init.as_deref()?) else {
-        return None;
-    };
-    let Expr::Call(call) = unwrap(&await_expr.arg) else {
-        return None;
-    };
-    let Callee::Expr(callee) = &call.callee else {
-        return None;
-    };
-    let is_fetch = match unwrap(callee) {
+    let [declarator] = decls.as_slice() else { return None };
+    let Pat::Ident(binding) = &declarator.name else { return None };
+    if let Some(annotation) = &binding.type_ann {
+        if !is_response_type(&annotation.type_ann) {
+            return None;
+        }
+    }
+    let Expr::Await(await_expr) = unwrap(declarator.init.as_deref()?)? else { return None };
+    let Expr::Call(call) = unwrap(&await_expr.arg)? else { return None };
+    let Callee::Expr(callee) = &call.callee else { return None };
+    let is_fetch = match unwrap(callee)? {
         Expr::Ident(id) => &*id.sym == "fetch",
-        Expr::Member(MemberExpr {
-            obj,
-            prop: MemberProp::Ident(prop),
-            ..
-        }) => {
+        Expr::Member(MemberExpr { obj, prop: MemberProp::Ident(prop), .. }) => {
             &*prop.sym == "fetch"
-                && matches!(unwrap(obj), Expr::Ident(o) if matches!(&*o.sym, "window" | "globalThis" | "self"))
+                && matches!(unwrap(obj), Some(Expr::Ident(o))
+                    if matches!(&*o.sym, "window" | "globalThis" | "self") && !file.bindings.declares(&o.sym))
         }
         _ => false,
     };
-    is_fetch.then(|| binding.id.sym.to_string())
+    if !is_fetch || call.args.iter().any(|a| never_ok(&a.expr)) {
+        return None;
+    }
+    Some(binding.id.sym.to_string())
 }
 
-fn unwrap(mut expr: &Expr) -> &Expr {
+/// An init object asking for a response that is never `ok` (opaque).
+fn never_ok(arg: &Expr) -> bool {
+    let Expr::Object(object) = arg else { return false };
+    object.props.iter().any(|p| {
+        let PropOrSpread::Prop(prop) = p else { return false };
+        let Prop::KeyValue(kv) = &**prop else { return false };
+        let key = match &kv.key {
+            PropName::Ident(i) => i.sym.to_string(),
+            PropName::Str(s) => s.value.to_string_lossy().into_owned(),
+            _ => return false,
+        };
+        let value = match &*kv.value {
+            Expr::Lit(Lit::Str(s)) => s.value.to_string_lossy().into_owned(),
+            _ => return false,
+        };
+        matches!((key.as_str(), value.as_str()), ("mode", "no-cors") | ("redirect", "manual"))
+    })
+}
+
+fn is_response_type(ty: &TsType) -> bool {
+    matches!(ty, TsType::TsTypeRef(r)
+        if matches!(&r.type_name, TsEntityName::Ident(i) if &*i.sym == "Response") && r.type_params.is_none())
+}
+
+/// Strips parentheses and `as Response`/`!`; any other TypeScript wrapper means
+/// the value is not what it seems (`None`).
+fn unwrap(mut expr: &Expr) -> Option<&Expr> {
     loop {
         expr = match expr {
             Expr::Paren(e) => &e.expr,
-            Expr::TsAs(e) => &e.expr,
             Expr::TsNonNull(e) => &e.expr,
-            Expr::TsSatisfies(e) => &e.expr,
-            Expr::TsTypeAssertion(e) => &e.expr,
-            _ => return expr,
+            Expr::TsAs(e) if is_response_type(&e.type_ann) => &e.expr,
+            Expr::TsAs(_) | Expr::TsSatisfies(_) | Expr::TsTypeAssertion(_) => return None,
+            _ => return Some(expr),
         }
+    }
+}
+
+/// The code reads the server's error report from the parsed body
+/// (`const data = await res.json(); if (data.error) …`): a throw before it
+/// would replace that message with a generic one.
+fn body_error_is_inspected(read_at: usize, rest: &[StmtRef]) -> bool {
+    let Some(index) = rest.iter().position(|s| {
+        let r = match s {
+            StmtRef::Stmt(s) => range(*s),
+            StmtRef::Item(i) => range(*i),
+        };
+        r.contains(&read_at)
+    }) else {
+        return false;
+    };
+    let Some(Stmt::Decl(Decl::Var(decl))) = rest[index].stmt() else { return false };
+    let [declarator] = decl.decls.as_slice() else { return false };
+    match &declarator.name {
+        Pat::Ident(b) => {
+            let mut fields = Fields { name: b.id.sym.to_string(), error_read: false };
+            for later in &rest[index + 1..] {
+                later.visit(&mut fields);
+            }
+            fields.error_read
+        }
+        Pat::Object(object) => object.props.iter().any(|p| match p {
+            ObjectPatProp::KeyValue(kv) => {
+                matches!(&kv.key, PropName::Ident(i) if ERROR_FIELDS.contains(&&*i.sym))
+            }
+            ObjectPatProp::Assign(a) => ERROR_FIELDS.contains(&&*a.key.sym),
+            ObjectPatProp::Rest(_) => false,
+        }),
+        _ => false,
+    }
+}
+
+struct Fields {
+    name: String,
+    error_read: bool,
+}
+
+impl Visit for Fields {
+    fn visit_member_expr(&mut self, member: &MemberExpr) {
+        if let (Some(Expr::Ident(obj)), MemberProp::Ident(prop)) = (unwrap(&member.obj), &member.prop) {
+            if *obj.sym == *self.name && ERROR_FIELDS.contains(&&*prop.sym) {
+                self.error_read = true;
+            }
+        }
+        member.visit_children_with(self);
     }
 }
 
@@ -205,26 +319,32 @@ enum Use {
     Escapes,
 }
 
+#[derive(Clone, Copy, Debug)]
+struct Found {
+    kind: Use,
+    /// Byte offset of the use.
+    at: usize,
+}
+
 /// The uses of one name, in source order.
 struct Uses {
     name: String,
     shadowed: bool,
-    uses: Vec<Use>,
+    uses: Vec<Found>,
 }
 
 impl Visit for Uses {
     fn visit_member_expr(&mut self, member: &MemberExpr) {
-        if matches!(unwrap(&member.obj), Expr::Ident(id) if *id.sym == *self.name) {
-            let prop = match &member.prop {
-                MemberProp::Ident(p) => Some(&*p.sym),
-                _ => None,
+        if matches!(unwrap(&member.obj), Some(Expr::Ident(id)) if *id.sym == *self.name) {
+            let kind = match &member.prop {
+                MemberProp::Ident(p) => match &*p.sym {
+                    "ok" | "status" | "statusText" => Use::Checked,
+                    p if BODY_READS.contains(&p) => Use::BodyRead,
+                    _ => Use::Harmless,
+                },
+                _ => Use::Escapes,
             };
-            self.uses.push(match prop {
-                Some("ok" | "status" | "statusText") => Use::Checked,
-                Some(p) if BODY_READS.contains(&p) => Use::BodyRead,
-                Some(_) => Use::Harmless,
-                None => Use::Escapes,
-            });
+            self.uses.push(Found { kind, at: range(member).start });
             return;
         }
         member.visit_children_with(self);
@@ -232,7 +352,7 @@ impl Visit for Uses {
 
     fn visit_ident(&mut self, id: &swc_core::ecma::ast::Ident) {
         if *id.sym == *self.name {
-            self.uses.push(Use::Escapes);
+            self.uses.push(Found { kind: Use::Escapes, at: range(id).start });
         }
     }
 

@@ -14,6 +14,10 @@ pub use codemod::{Codemod, FileCtx, Proposal, Stack};
 pub use parse::{Lang, ParseError};
 use style::Style;
 
+/// The stack a thread that parses needs: swc's descent is recursive, and a
+/// nesting of [`parse::MAX_NESTING`] levels must fit (reserved, not used).
+pub const STACK_SIZE: usize = 256 << 20;
+
 /// Every codemod, in the fixed order they run in.
 pub fn all() -> &'static [&'static dyn Codemod] {
     &[&fetch_ok::FetchOk]
@@ -55,11 +59,7 @@ pub fn harden_file(
     codemods: &[&dyn Codemod],
 ) -> Result<FileOutcome, ParseError> {
     let mut outcome = FileOutcome::default();
-    let active: Vec<&dyn Codemod> = codemods
-        .iter()
-        .copied()
-        .filter(|c| c.may_apply(text))
-        .collect();
+    let active: Vec<&dyn Codemod> = codemods.iter().copied().filter(|c| c.may_apply(text)).collect();
     if active.is_empty() {
         return Ok(outcome);
     }
@@ -72,13 +72,8 @@ pub fn harden_file(
     for codemod in active {
         let style = Style::detect(&current, &parsed.program);
         let bindings = Bindings::of(&parsed.program);
-        let ctx = FileCtx {
-            path,
-            text: &current,
-            program: &parsed.program,
-            style: &style,
-            bindings: &bindings,
-        };
+        let ctx =
+            FileCtx { path, text: &current, program: &parsed.program, style: &style, bindings: &bindings };
         let Some(proposal) = codemod.run(&ctx) else {
             continue;
         };
@@ -101,14 +96,10 @@ pub fn harden_file(
                 current = after;
                 parsed = reparsed;
             }
-            Ok(_) => outcome.dropped.push(format!(
-                "{}: the edited file has new parse errors",
-                codemod.id()
-            )),
-            Err(e) => outcome.dropped.push(format!(
-                "{}: the edited file would not parse ({e})",
-                codemod.id()
-            )),
+            Ok(_) => outcome.dropped.push(format!("{}: the edited file has new parse errors", codemod.id())),
+            Err(e) => {
+                outcome.dropped.push(format!("{}: the edited file would not parse ({e})", codemod.id()))
+            }
         }
     }
     Ok(outcome)

@@ -7,35 +7,20 @@ use serde_json::Value;
 /// Adds `deps` (name, version range) to `section` (`dependencies`,
 /// `devDependencies`). A dependency already present anywhere in the manifest
 /// is left alone (never downgraded). `Ok(None)` when nothing needs adding.
-pub fn add_dependencies(
-    text: &str,
-    section: &str,
-    deps: &[(&str, &str)],
-) -> Result<Option<String>, String> {
+pub fn add_dependencies(text: &str, section: &str, deps: &[(&str, &str)]) -> Result<Option<String>, String> {
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     let bom = &text[..text.len() - body.len()];
-    let manifest: Value = serde_json::from_str(body).map_err(|e| {
-        format!(
-            "package.json: invalid JSON at line {} column {}: {e}",
-            e.line(),
-            e.column()
-        )
-    })?;
+    let manifest: Value = serde_json::from_str(body)
+        .map_err(|e| format!("package.json: invalid JSON at line {} column {}: {e}", e.line(), e.column()))?;
     let Some(root) = manifest.as_object() else {
         return Err("package.json: not a JSON object".into());
     };
     let present = |name: &str| {
-        [
-            "dependencies",
-            "devDependencies",
-            "peerDependencies",
-            "optionalDependencies",
-        ]
-        .iter()
-        .any(|s| root.get(*s).and_then(|d| d.get(name)).is_some())
+        ["dependencies", "devDependencies", "peerDependencies", "optionalDependencies"]
+            .iter()
+            .any(|s| root.get(*s).and_then(|d| d.get(name)).is_some())
     };
-    let mut missing: Vec<(&str, &str)> =
-        deps.iter().copied().filter(|(n, _)| !present(n)).collect();
+    let mut missing: Vec<(&str, &str)> = deps.iter().copied().filter(|(n, _)| !present(n)).collect();
     if missing.is_empty() {
         return Ok(None);
     }
@@ -47,12 +32,10 @@ pub fn add_dependencies(
 
     let out = match members.iter().find(|m| m.key == section) {
         Some(m) if root.get(section).is_some_and(Value::is_object) => {
-            let entries = members_of_object(body, m.value.start)
-                .ok_or("package.json: could not read its structure")?;
-            let mut lines: Vec<(String, String)> = entries
-                .iter()
-                .map(|e| (e.key.clone(), body[e.value.clone()].to_string()))
-                .collect();
+            let entries =
+                members_of_object(body, m.value.start).ok_or("package.json: could not read its structure")?;
+            let mut lines: Vec<(String, String)> =
+                entries.iter().map(|e| (e.key.clone(), body[e.value.clone()].to_string())).collect();
             let sorted = lines.windows(2).all(|w| w[0].0 <= w[1].0);
             for (name, version) in &missing {
                 let entry = (name.to_string(), quote(version));
@@ -75,18 +58,12 @@ pub fn add_dependencies(
         Some(_) => return Err(format!("package.json: `{section}` is not an object")),
         None => {
             let inner = format!("{unit}{unit}");
-            let entries = missing
-                .iter()
-                .map(|(n, v)| format!("{inner}{}: {}", quote(n), quote(v)))
-                .collect::<Vec<_>>();
+            let entries =
+                missing.iter().map(|(n, v)| format!("{inner}{}: {}", quote(n), quote(v))).collect::<Vec<_>>();
             let object = format!("{{{eol}{}{eol}{unit}}}", entries.join(&format!(",{eol}")));
             let member = format!("{unit}{}: {object}", quote(section));
             match members.last() {
-                Some(last) => format!(
-                    "{},{eol}{member}{}",
-                    &body[..last.value.end],
-                    &body[last.value.end..]
-                ),
+                Some(last) => format!("{},{eol}{member}{}", &body[..last.value.end], &body[last.value.end..]),
                 None => {
                     let open = body.find('{').ok_or("package.json: not a JSON object")?;
                     let close = body.rfind('}').ok_or("package.json: not a JSON object")?;
@@ -136,11 +113,7 @@ fn members_of_object(text: &str, open: usize) -> Option<Vec<Member>> {
         }
         let value_start = skip_ws(bytes, i + 1);
         let value_end = skip_value(bytes, value_start)?;
-        out.push(Member {
-            key,
-            key_start,
-            value: value_start..value_end,
-        });
+        out.push(Member { key, key_start, value: value_start..value_end });
         i = value_end;
     }
 }
@@ -188,10 +161,7 @@ fn skip_value(bytes: &[u8], i: usize) -> Option<usize> {
         }
         _ => {
             let mut j = i;
-            while bytes
-                .get(j)
-                .is_some_and(|b| !matches!(b, b',' | b'}' | b']') && !b.is_ascii_whitespace())
-            {
+            while bytes.get(j).is_some_and(|b| !matches!(b, b',' | b'}' | b']') && !b.is_ascii_whitespace()) {
                 j += 1;
             }
             (j > i).then_some(j)
@@ -218,13 +188,9 @@ mod tests {
     #[test]
     fn inserts_sorted_and_keeps_everything_else() {
         let text = "{\n  \"name\": \"app\",\n  \"files\": [\"dist\", \"src\"],\n  \"dependencies\": {\n    \"react\": \"^18.3.1\",\n    \"sonner\": \"^1.5.0\"\n  },\n  \"scripts\": { \"dev\": \"vite\" }\n}";
-        let out = add_dependencies(
-            text,
-            "dependencies",
-            &[("zod", "^3.25.0"), ("@sentry/react", "^10.0.0")],
-        )
-        .expect("valid")
-        .expect("changed");
+        let out = add_dependencies(text, "dependencies", &[("zod", "^3.25.0"), ("@sentry/react", "^10.0.0")])
+            .expect("valid")
+            .expect("changed");
         assert_eq!(
             out,
             "{\n  \"name\": \"app\",\n  \"files\": [\"dist\", \"src\"],\n  \"dependencies\": {\n    \"@sentry/react\": \"^10.0.0\",\n    \"react\": \"^18.3.1\",\n    \"sonner\": \"^1.5.0\",\n    \"zod\": \"^3.25.0\"\n  },\n  \"scripts\": { \"dev\": \"vite\" }\n}"
@@ -246,33 +212,18 @@ mod tests {
     #[test]
     fn never_touches_a_dependency_already_there() {
         let text = "{\n\t\"devDependencies\": {\n\t\t\"zod\": \"^4.0.0\"\n\t}\n}\n";
-        assert_eq!(
-            add_dependencies(text, "dependencies", &[("zod", "^3.0.0")]),
-            Ok(None)
-        );
+        assert_eq!(add_dependencies(text, "dependencies", &[("zod", "^3.0.0")]), Ok(None));
     }
 
     #[test]
     fn unsorted_sections_get_the_new_key_last_and_empty_objects_work() {
         let text = "{\n  \"dependencies\": {\n    \"b\": \"1\",\n    \"a\": \"1\"\n  },\n  \"devDependencies\": {}\n}";
-        let out = add_dependencies(text, "dependencies", &[("c", "2")])
-            .expect("valid")
-            .expect("changed");
-        assert!(
-            out.contains("\"a\": \"1\",\n    \"c\": \"2\"\n  },"),
-            "{out}"
-        );
-        let out = add_dependencies(text, "devDependencies", &[("t", "5")])
-            .expect("valid")
-            .expect("changed");
-        assert!(
-            out.ends_with("\"devDependencies\": {\n    \"t\": \"5\"\n  }\n}"),
-            "{out}"
-        );
+        let out = add_dependencies(text, "dependencies", &[("c", "2")]).expect("valid").expect("changed");
+        assert!(out.contains("\"a\": \"1\",\n    \"c\": \"2\"\n  },"), "{out}");
+        let out = add_dependencies(text, "devDependencies", &[("t", "5")]).expect("valid").expect("changed");
+        assert!(out.ends_with("\"devDependencies\": {\n    \"t\": \"5\"\n  }\n}"), "{out}");
         assert_eq!(
-            add_dependencies("{}", "dependencies", &[("x", "1")])
-                .expect("valid")
-                .as_deref(),
+            add_dependencies("{}", "dependencies", &[("x", "1")]).expect("valid").as_deref(),
             Some("{\n  \"dependencies\": {\n    \"x\": \"1\"\n  }\n}")
         );
     }
@@ -280,10 +231,7 @@ mod tests {
     #[test]
     fn broken_json_is_a_one_line_error() {
         let err = add_dependencies("{ \"name\": ", "dependencies", &[("x", "1")]).unwrap_err();
-        assert!(
-            err.starts_with("package.json: invalid JSON at line 1"),
-            "{err}"
-        );
+        assert!(err.starts_with("package.json: invalid JSON at line 1"), "{err}");
         assert!(!err.contains('\n'));
     }
 }

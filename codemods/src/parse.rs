@@ -67,54 +67,61 @@ pub fn range<T: Spanned>(node: &T) -> std::ops::Range<usize> {
     lo(span)..hi(span)
 }
 
+/// Deeper bracket nesting than this is not code a person wrote, and swc's
+/// recursive descent would need an unbounded stack for it.
+pub const MAX_NESTING: usize = 1000;
+
 pub fn parse(text: &str, lang: Lang) -> Result<Parsed, ParseError> {
+    if let Some(offset) = too_deep(text) {
+        let (line, col) = line_col(text, offset);
+        return Err(ParseError { line, col, message: format!("nested more than {MAX_NESTING} levels deep") });
+    }
     match lang {
         Lang::Tsx => parse_with(text, ts(true)),
-        Lang::Js => parse_with(
-            text,
-            Syntax::Es(EsSyntax {
-                jsx: true,
-                ..Default::default()
-            }),
-        ),
-        Lang::Ts => parse_with(text, ts(false))
-            .or_else(|first| parse_with(text, ts(true)).map_err(|_| first)),
+        Lang::Js => parse_with(text, Syntax::Es(EsSyntax { jsx: true, ..Default::default() })),
+        Lang::Ts => {
+            parse_with(text, ts(false)).or_else(|first| parse_with(text, ts(true)).map_err(|_| first))
+        }
     }
 }
 
 fn ts(tsx: bool) -> Syntax {
-    Syntax::Typescript(TsSyntax {
-        tsx,
-        decorators: true,
-        ..Default::default()
-    })
+    Syntax::Typescript(TsSyntax { tsx, decorators: true, ..Default::default() })
 }
 
 fn parse_with(text: &str, syntax: Syntax) -> Result<Parsed, ParseError> {
     if text.len() >= (u32::MAX - 2) as usize {
-        return Err(ParseError {
-            line: 1,
-            col: 1,
-            message: "file too large to parse".into(),
-        });
+        return Err(ParseError { line: 1, col: 1, message: "file too large to parse".into() });
     }
     let end = BytePos(text.len() as u32 + 1);
     let input = StringInput::new(text, BytePos(1), end);
     let mut parser = Parser::new(syntax, input, None);
     match parser.parse_program() {
-        Ok(program) => Ok(Parsed {
-            program,
-            recovered_errors: parser.take_errors().len(),
-        }),
+        Ok(program) => Ok(Parsed { program, recovered_errors: parser.take_errors().len() }),
         Err(error) => {
             let (line, col) = line_col(text, lo(error.span()));
-            Err(ParseError {
-                line,
-                col,
-                message: error.kind().msg().into_owned(),
-            })
+            Err(ParseError { line, col, message: error.kind().msg().into_owned() })
         }
     }
+}
+
+/// Where bracket nesting first exceeds [`MAX_NESTING`] (brackets inside strings
+/// and comments count too: this is a cheap guard, not a parser).
+fn too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -141,20 +148,32 @@ mod tests {
 
     #[test]
     fn error_has_position() {
-        let err = parse("const a = 1;\nconst = ;\n", Lang::Ts)
-            .err()
-            .expect("must fail");
+        let err = parse("const a = 1;\nconst = ;\n", Lang::Ts).err().expect("must fail");
         assert_eq!(err.line, 2);
         assert!(err.col >= 1);
+    }
+
+    #[test]
+    fn absurd_nesting_is_refused_before_parsing() {
+        let deep = format!("x = {}1{};", "(".repeat(5000), ")".repeat(5000));
+        let err = parse(&deep, Lang::Js).err().expect("refused");
+        assert!(err.message.contains("nested more than"), "{err}");
+        // Just under the limit parses, given the stack harden's threads have.
+        let fine = format!("x = {}1{};", "([".repeat(MAX_NESTING / 2), "])".repeat(MAX_NESTING / 2));
+        let parsed = std::thread::Builder::new()
+            .stack_size(crate::STACK_SIZE)
+            .spawn(move || parse(&fine, Lang::Tsx).map(|_| ()))
+            .expect("thread")
+            .join()
+            .expect("no overflow");
+        assert!(parsed.is_ok());
     }
 
     #[test]
     fn spans_map_to_byte_offsets() {
         let text = "// é\nlet x = 1;";
         let parsed = parse(text, Lang::Js).expect("parses");
-        let Program::Script(script) = parsed.program else {
-            panic!("script expected")
-        };
+        let Program::Script(script) = parsed.program else { panic!("script expected") };
         assert_eq!(&text[range(&script.body[0])], "let x = 1;");
     }
 }

@@ -18,18 +18,11 @@ pub struct Style {
 
 impl Style {
     pub fn detect(text: &str, program: &Program) -> Style {
-        let mut counts = Counts {
-            text,
-            ..Counts::default()
-        };
+        let mut counts = Counts { text, ..Counts::default() };
         program.visit_with(&mut counts);
         Style {
             indent: detect_indent(text),
-            quote: if counts.single > counts.double {
-                '\''
-            } else {
-                '"'
-            },
+            quote: if counts.single > counts.double { '\'' } else { '"' },
             semicolons: counts.with_semi >= counts.without_semi,
             eol: detect_eol(text),
         }
@@ -88,9 +81,7 @@ fn detect_indent(text: &str) -> String {
     if tabs > spaces {
         return "\t".into();
     }
-    let best = (1..deltas.len())
-        .max_by_key(|&d| (deltas[d], d == 2))
-        .unwrap_or(2);
+    let best = (1..deltas.len()).max_by_key(|&d| (deltas[d], d == 2)).unwrap_or(2);
     if deltas[best] == 0 {
         "  ".into()
     } else {
@@ -152,37 +143,18 @@ mod tests {
     #[test]
     fn detects_prettier_defaults() {
         let s = style("function f() {\n  if (a) {\n    return \"x\";\n  }\n}\n");
-        assert_eq!(
-            s,
-            Style {
-                indent: "  ".into(),
-                quote: '"',
-                semicolons: true,
-                eol: "\n"
-            }
-        );
+        assert_eq!(s, Style { indent: "  ".into(), quote: '"', semicolons: true, eol: "\n" });
     }
 
     #[test]
     fn detects_standard_style_with_tabs_and_crlf() {
-        let s = style(
-            "function f () {\r\n\tconst a = 'x'\r\n\tif (a) {\r\n\t\treturn a\r\n\t}\r\n}\r\n",
-        );
-        assert_eq!(
-            s,
-            Style {
-                indent: "\t".into(),
-                quote: '\'',
-                semicolons: false,
-                eol: "\r\n"
-            }
-        );
+        let s = style("function f () {\r\n\tconst a = 'x'\r\n\tif (a) {\r\n\t\treturn a\r\n\t}\r\n}\r\n");
+        assert_eq!(s, Style { indent: "\t".into(), quote: '\'', semicolons: false, eol: "\r\n" });
     }
 
     #[test]
     fn four_spaces_and_jsx_attributes_do_not_vote() {
-        let s =
-            style("const A = () => {\n    return <div className=\"a\" id=\"b\">{'x'}</div>;\n};\n");
+        let s = style("const A = () => {\n    return <div className=\"a\" id=\"b\">{'x'}</div>;\n};\n");
         assert_eq!(s.indent, "    ");
         assert_eq!(s.quote, '\'');
     }

@@ -16,11 +16,7 @@ fn cases() -> Vec<(String, PathBuf)> {
     let mut cases = Vec::new();
     for codemod in fs::read_dir(&root).expect("fixtures folder") {
         let codemod = codemod.expect("entry").path();
-        let id = codemod
-            .file_name()
-            .and_then(|n| n.to_str())
-            .expect("utf-8 name")
-            .to_string();
+        let id = codemod.file_name().and_then(|n| n.to_str()).expect("utf-8 name").to_string();
         for case in fs::read_dir(&codemod).expect("codemod folder") {
             cases.push((id.clone(), case.expect("entry").path()));
         }
@@ -43,17 +39,10 @@ fn codemod_fixtures() {
     let mut count = 0;
     for (id, dir) in cases() {
         count += 1;
-        let name = format!(
-            "{id}/{}",
-            dir.file_name().and_then(|n| n.to_str()).unwrap_or("?")
-        );
+        let name = format!("{id}/{}", dir.file_name().and_then(|n| n.to_str()).unwrap_or("?"));
         let codemod = by_id(&id).unwrap_or_else(|| panic!("{name}: no codemod `{id}`"));
         let input_path = find(&dir, "input").unwrap_or_else(|| panic!("{name}: no input file"));
-        let ext = input_path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("ts")
-            .to_string();
+        let ext = input_path.extension().and_then(|e| e.to_str()).unwrap_or("ts").to_string();
         let path = format!("src/example.{ext}");
         let lang = Lang::from_path(&path).expect("a JS/TS extension");
         let input = fs::read_to_string(&input_path).expect("input readable");
@@ -62,24 +51,15 @@ fn codemod_fixtures() {
         if !outcome.dropped.is_empty() {
             failures.push(format!("{name}: dropped {:?}", outcome.dropped));
         }
-        assert!(
-            outcome.changes.len() <= 1,
-            "{name}: one codemod makes at most one change per file"
-        );
-        let actual = outcome
-            .changes
-            .first()
-            .map_or(input.clone(), |c| c.after.clone());
+        assert!(outcome.changes.len() <= 1, "{name}: one codemod makes at most one change per file");
+        let actual = outcome.changes.first().map_or(input.clone(), |c| c.after.clone());
         let output_path = dir.join(format!("output.{ext}"));
         if bless {
             fs::write(&output_path, &actual).expect("write output");
         }
-        let expected =
-            fs::read_to_string(&output_path).unwrap_or_else(|_| panic!("{name}: no output.{ext}"));
+        let expected = fs::read_to_string(&output_path).unwrap_or_else(|_| panic!("{name}: no output.{ext}"));
         if actual != expected {
-            failures.push(format!(
-                "{name}: output differs\n--- expected\n{expected}\n--- actual\n{actual}"
-            ));
+            failures.push(format!("{name}: output differs\n--- expected\n{expected}\n--- actual\n{actual}"));
             continue;
         }
         if let Err(e) = parse::parse(actual.trim_start_matches('\u{feff}'), lang) {
@@ -87,17 +67,10 @@ fn codemod_fixtures() {
         }
         match harden_file(&path, &actual, lang, &[codemod]) {
             Ok(again) if again.changes.is_empty() => {}
-            Ok(_) => failures.push(format!(
-                "{name}: not idempotent: a second run proposes a change"
-            )),
+            Ok(_) => failures.push(format!("{name}: not idempotent: a second run proposes a change")),
             Err(e) => failures.push(format!("{name}: output does not parse: {e}")),
         }
     }
     assert!(count > 0, "no fixture cases found");
-    assert!(
-        failures.is_empty(),
-        "{} of {count} cases failed:\n\n{}",
-        failures.len(),
-        failures.join("\n\n")
-    );
+    assert!(failures.is_empty(), "{} of {count} cases failed:\n\n{}", failures.len(), failures.join("\n\n"));
 }

@@ -11,9 +11,7 @@ use std::process::Command;
 pub const FIXTURES: &[&str] = &["lovable-app", "bolt-app", "next-prisma", "express-prisma"];
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
 }
 
 /// A copy of a fixture project in a fresh temporary folder.
@@ -53,11 +51,7 @@ fn collect(root: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) {
     for entry in fs::read_dir(dir).expect("read folder") {
         let entry = entry.expect("entry");
         let path = entry.path();
-        let rel = path
-            .strip_prefix(root)
-            .expect("inside")
-            .to_string_lossy()
-            .replace('\\', "/");
+        let rel = path.strip_prefix(root).expect("inside").to_string_lossy().replace('\\', "/");
         if rel == ".harden" || rel == ".git" {
             continue;
         }
@@ -74,10 +68,7 @@ pub fn changed(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> 
     let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
     keys.sort();
     keys.dedup();
-    keys.into_iter()
-        .filter(|k| a.get(*k) != b.get(*k))
-        .cloned()
-        .collect()
+    keys.into_iter().filter(|k| a.get(*k) != b.get(*k)).cloned().collect()
 }
 
 pub fn harden() -> Command {
@@ -95,22 +86,11 @@ pub fn git(dir: &Path, args: &[&str]) -> std::process::Output {
     let out = Command::new("git")
         .arg("-C")
         .arg(dir)
-        .args([
-            "-c",
-            "user.name=harden",
-            "-c",
-            "user.email=harden@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
+        .args(["-c", "user.name=harden", "-c", "user.email=harden@example.com", "-c", "commit.gpgsign=false"])
         .args(args)
         .output()
         .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     out
 }
 
