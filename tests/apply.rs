@@ -135,6 +135,20 @@ fn undo_refuses_a_file_changed_after_apply_unless_forced() {
 }
 
 #[test]
+fn colour_only_on_a_terminal() {
+    let copy = copy_fixture("next-prisma");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_harden"))
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .args(["apply", "--dry-run"])
+        .arg(&copy.root)
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    assert!(!stdout(&out).contains('\x1b') && !stderr(&out).contains('\x1b'), "escape codes in piped output");
+}
+
+#[test]
 fn check_exits_one_when_changes_are_proposed() {
     let copy = copy_fixture("next-prisma");
     let out = run(&["apply", "--check"], &copy.root);

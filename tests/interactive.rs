@@ -44,6 +44,7 @@ fn accept_one_skip_one_accept_the_rest() {
     let mut s = review(&copy.root, true);
     s.exp_string("3 changes").expect("summary");
     s.exp_string("src/components/InviteForm.tsx").expect("first change");
+    s.exp_string("\x1b[32m+").expect("additions are green on a terminal");
     s.exp_string("if (!res.ok) throw new Error").expect("its diff");
     s.exp_string(PROMPT).expect("prompt");
     key(&mut s, "y");
@@ -70,7 +71,8 @@ fn quit_writes_nothing() {
     let copy = copy_fixture("lovable-app");
     let before = snapshot(&copy.root);
     let mut s = review(&copy.root, false);
-    s.exp_string(PROMPT).expect("prompt");
+    let shown = s.exp_string(PROMPT).expect("prompt");
+    assert!(!shown.contains("\x1b[32m"), "NO_COLOR is honoured: {shown:?}");
     key(&mut s, "y");
     s.exp_string(PROMPT).expect("second prompt");
     key(&mut s, "q");
