@@ -52,10 +52,11 @@ fn collect(root: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) {
         let entry = entry.expect("entry");
         let path = entry.path();
         let rel = path.strip_prefix(root).expect("inside").to_string_lossy().replace('\\', "/");
-        if rel == ".harden" || rel == ".git" {
+        let file_type = entry.file_type().expect("type");
+        if rel == ".harden" || rel == ".git" || file_type.is_symlink() {
             continue;
         }
-        if entry.file_type().expect("type").is_dir() {
+        if file_type.is_dir() {
             collect(root, &path, files);
         } else {
             files.insert(rel, fs::read(&path).expect("read file"));
