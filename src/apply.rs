@@ -89,7 +89,7 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<Exit> {
     let accepted = if args.yes {
         plan.changes
     } else {
-        match review::review(&plan.changes, color_for(true))? {
+        match review::review(&plan.changes, &plan.facts, color_for(true))? {
             review::Outcome::Accepted(accepted) => accepted,
             review::Outcome::Quit => {
                 eprintln!("quit: nothing was written");

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use harden_codemods::{harden_file, Codemod, Lang};
+use harden_codemods::{harden_file, supabase, Codemod, Lang, ProjectFacts};
 use rayon::prelude::*;
 
 use crate::config::Config;
@@ -34,6 +34,8 @@ pub struct Plan {
     pub changes: Vec<Change>,
     pub notes: Vec<Note>,
     pub elapsed: Duration,
+    /// What the codemods knew about the project (to recompute a change).
+    pub facts: ProjectFacts,
 }
 
 /// The codemods that apply to this project's stacks.
@@ -52,23 +54,25 @@ pub fn build(root: &Path, codemods: &[&'static dyn Codemod], config: &Config) ->
     let codemods = applicable(&project, codemods);
     let (sources, mut notes) = files::walk(root, &config.exclude)?;
     notes.extend(project.notes.iter().cloned());
+    // Read every file once, in parallel.
+    let texts: Vec<Result<String, String>> = sources.par_iter().map(|s| files::read_source(&s.abs)).collect();
+    let facts = project_facts(&project, &sources, &texts);
     let generated = AtomicUsize::new(0);
     let results: Vec<(Vec<Change>, Vec<Note>)> = sources
         .par_iter()
-        .map(|source| {
+        .zip(texts.par_iter())
+        .map(|(source, text)| {
             let note = |message: String| Note { path: source.rel.clone(), message };
-            let Some(lang) = Lang::from_path(&source.rel) else {
-                return (Vec::new(), Vec::new());
-            };
-            let text = match files::read_source(&source.abs) {
+            let Some(lang) = Lang::from_path(&source.rel) else { return (Vec::new(), Vec::new()) };
+            let text = match text {
                 Ok(text) => text,
-                Err(message) => return (Vec::new(), vec![note(message)]),
+                Err(message) => return (Vec::new(), vec![note(message.clone())]),
             };
-            if files::is_generated(&text) {
+            if files::is_generated(text) {
                 generated.fetch_add(1, Ordering::Relaxed);
                 return (Vec::new(), Vec::new());
             }
-            match harden_file(&source.rel, &text, lang, &codemods) {
+            match harden_file(&source.rel, text, lang, &codemods, &facts) {
                 Ok(outcome) => {
                     let changes = outcome.changes.into_iter().map(|c| Change {
                         path: source.rel.clone(),
@@ -104,15 +108,52 @@ pub fn build(root: &Path, codemods: &[&'static dyn Codemod], config: &Config) ->
         changes,
         notes,
         elapsed: started.elapsed(),
+        facts,
     })
+}
+
+/// Project-wide facts: the modules that create a Supabase client (a cheap text
+/// test first; only those few files are parsed here), Express majors by app.
+fn project_facts(
+    project: &Project,
+    sources: &[files::SourcePath],
+    texts: &[Result<String, String>],
+) -> ProjectFacts {
+    let supabase_modules = sources
+        .par_iter()
+        .zip(texts.par_iter())
+        .filter_map(|(source, text)| {
+            let text = text.as_ref().ok()?;
+            if !supabase::may_create_client(text) {
+                return None;
+            }
+            let parsed = harden_codemods::parse::parse(
+                text.trim_start_matches('\u{feff}'),
+                Lang::from_path(&source.rel)?,
+            )
+            .ok()?;
+            let module = supabase::client_module(&parsed.program)?;
+            let key = source.rel.rsplit_once('.').map_or(source.rel.as_str(), |(stem, _)| stem).to_string();
+            Some((key, module))
+        })
+        .collect();
+    let express_majors = project
+        .apps
+        .iter()
+        .filter_map(|app| {
+            let express = app.frameworks.iter().find(|f| f.name == "Express")?;
+            Some((app.dir.clone(), express.major.unwrap_or(4)))
+        })
+        .collect();
+    ProjectFacts { supabase_modules, express_majors }
 }
 
 /// Recomputes one codemod's change on `text`, for when an earlier change to the
 /// same file was skipped in review and the planned one no longer fits.
-pub fn recompute(change: &Change, text: &str) -> Option<Change> {
+pub fn recompute(change: &Change, text: &str, facts: &ProjectFacts) -> Option<Change> {
     let codemod = harden_codemods::by_id(change.origin)?;
     let lang = Lang::from_path(&change.path)?;
-    let outcome = harden_file(&change.path, text, lang, &[codemod]).ok()?;
+    let outcome = harden_file(&change.path, text, lang, &[codemod], facts).ok()?;
     let c = outcome.changes.into_iter().next()?;
     Some(Change { why: c.why, before: Some(c.before), after: c.after, ..change.clone() })
 }
@@ -135,12 +176,13 @@ mod tests {
             after: earlier.replace("  return", "  if (!res.ok) throw new Error('x');\n  return"),
             before: Some(earlier),
         };
-        let fitted = recompute(&planned, original).expect("still applies");
+        let facts = ProjectFacts::default();
+        let fitted = recompute(&planned, original, &facts).expect("still applies");
         assert_eq!(fitted.before.as_deref(), Some(original));
         assert!(fitted
             .after
             .starts_with("export async function f() {\n  const res = await fetch('/x');\n  if (!res.ok)"));
         let checked = fitted.after.clone();
-        assert!(recompute(&planned, &checked).is_none(), "nothing left to do on checked code");
+        assert!(recompute(&planned, &checked, &facts).is_none(), "nothing left to do on checked code");
     }
 }

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use console::{Key, Style, Term};
+use harden_codemods::ProjectFacts;
 
 use crate::diff;
 use crate::plan::{self, Change};
@@ -14,7 +15,7 @@ pub enum Outcome {
     Quit,
 }
 
-pub fn review(changes: &[Change], color: bool) -> anyhow::Result<Outcome> {
+pub fn review(changes: &[Change], facts: &ProjectFacts, color: bool) -> anyhow::Result<Outcome> {
     let term = Term::stdout();
     let dim = Style::new().dim().force_styling(color);
     let bold = Style::new().bold().force_styling(color);
@@ -31,7 +32,7 @@ pub fn review(changes: &[Change], color: bool) -> anyhow::Result<Outcome> {
         let change = if text == planned.before {
             planned.clone()
         } else {
-            match text.as_deref().and_then(|t| plan::recompute(planned, t)) {
+            match text.as_deref().and_then(|t| plan::recompute(planned, t, facts)) {
                 Some(c) => c,
                 None => {
                     term.write_line(&format!(

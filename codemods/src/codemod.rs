@@ -18,6 +18,27 @@ pub enum Stack {
     Node,
 }
 
+/// Facts about the whole project that codemods of one file need.
+#[derive(Debug, Default, Clone)]
+pub struct ProjectFacts {
+    /// Modules that create a Supabase client, by path relative to the project
+    /// root without extension (`src/integrations/supabase/client`).
+    pub supabase_modules: std::collections::HashMap<String, crate::supabase::ClientModule>,
+    /// Each app folder (`""` for the root) that uses Express, with its major.
+    pub express_majors: Vec<(String, u64)>,
+}
+
+impl ProjectFacts {
+    /// The Express major of the app that holds `path` (the deepest app folder).
+    pub fn express_major(&self, path: &str) -> Option<u64> {
+        self.express_majors
+            .iter()
+            .filter(|(dir, _)| dir.is_empty() || path.starts_with(&format!("{dir}/")))
+            .max_by_key(|(dir, _)| dir.len())
+            .map(|(_, major)| *major)
+    }
+}
+
 /// One file, parsed once, shared by every codemod.
 pub struct FileCtx<'a> {
     /// Path relative to the project root, with `/` separators.
@@ -27,6 +48,7 @@ pub struct FileCtx<'a> {
     pub program: &'a Program,
     pub style: &'a Style,
     pub bindings: &'a Bindings,
+    pub facts: &'a ProjectFacts,
 }
 
 /// A codemod's proposal for one file.

@@ -8,9 +8,10 @@ pub mod fetch_ok;
 pub mod package_json;
 pub mod parse;
 pub mod style;
+pub mod supabase;
 
 use analysis::Bindings;
-pub use codemod::{Codemod, FileCtx, Proposal, Stack};
+pub use codemod::{Codemod, FileCtx, ProjectFacts, Proposal, Stack};
 pub use parse::{Lang, ParseError};
 use style::Style;
 
@@ -57,6 +58,7 @@ pub fn harden_file(
     text: &str,
     lang: Lang,
     codemods: &[&dyn Codemod],
+    facts: &ProjectFacts,
 ) -> Result<FileOutcome, ParseError> {
     let mut outcome = FileOutcome::default();
     let active: Vec<&dyn Codemod> = codemods.iter().copied().filter(|c| c.may_apply(text)).collect();
@@ -72,8 +74,14 @@ pub fn harden_file(
     for codemod in active {
         let style = Style::detect(&current, &parsed.program);
         let bindings = Bindings::of(&parsed.program);
-        let ctx =
-            FileCtx { path, text: &current, program: &parsed.program, style: &style, bindings: &bindings };
+        let ctx = FileCtx {
+            path,
+            text: &current,
+            program: &parsed.program,
+            style: &style,
+            bindings: &bindings,
+            facts,
+        };
         let Some(proposal) = codemod.run(&ctx) else {
             continue;
         };

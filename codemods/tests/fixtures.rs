@@ -9,7 +9,31 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use harden_codemods::{by_id, harden_file, parse, Lang};
+use std::collections::{HashMap, HashSet};
+
+use harden_codemods::supabase::ClientModule;
+use harden_codemods::{by_id, harden_file, parse, Lang, ProjectFacts};
+
+/// The project every case lives in: Lovable's and Bolt's Supabase client
+/// modules, a Next-style client factory, and Express 4 (a case folder holding
+/// a file `express5` says Express 5). A case's file sits at
+/// `src/components/example.<ext>` unless its folder has a `path` file.
+fn facts(case: &Path) -> ProjectFacts {
+    let client = |names: &[&str]| ClientModule {
+        clients: names.iter().map(|n| n.to_string()).collect(),
+        factories: HashSet::new(),
+    };
+    let factory =
+        ClientModule { clients: HashSet::new(), factories: HashSet::from(["createClient".to_string()]) };
+    ProjectFacts {
+        supabase_modules: HashMap::from([
+            ("src/integrations/supabase/client".to_string(), client(&["supabase"])),
+            ("src/lib/supabase".to_string(), client(&["supabase", "default"])),
+            ("lib/supabase/server".to_string(), factory),
+        ]),
+        express_majors: vec![(String::new(), if case.join("express5").exists() { 5 } else { 4 })],
+    }
+}
 
 fn cases() -> Vec<(String, PathBuf)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
@@ -43,10 +67,13 @@ fn codemod_fixtures() {
         let codemod = by_id(&id).unwrap_or_else(|| panic!("{name}: no codemod `{id}`"));
         let input_path = find(&dir, "input").unwrap_or_else(|| panic!("{name}: no input file"));
         let ext = input_path.extension().and_then(|e| e.to_str()).unwrap_or("ts").to_string();
-        let path = format!("src/example.{ext}");
+        let path = fs::read_to_string(dir.join("path"))
+            .map(|p| p.trim().to_string())
+            .unwrap_or_else(|_| format!("src/components/example.{ext}"));
+        let facts = facts(&dir);
         let lang = Lang::from_path(&path).expect("a JS/TS extension");
         let input = fs::read_to_string(&input_path).expect("input readable");
-        let outcome = harden_file(&path, &input, lang, &[codemod])
+        let outcome = harden_file(&path, &input, lang, &[codemod], &facts)
             .unwrap_or_else(|e| panic!("{name}: input does not parse: {e}"));
         if !outcome.dropped.is_empty() {
             failures.push(format!("{name}: dropped {:?}", outcome.dropped));
@@ -65,7 +92,7 @@ fn codemod_fixtures() {
         if let Err(e) = parse::parse(actual.trim_start_matches('\u{feff}'), lang) {
             failures.push(format!("{name}: output does not parse: {e}"));
         }
-        match harden_file(&path, &actual, lang, &[codemod]) {
+        match harden_file(&path, &actual, lang, &[codemod], &facts) {
             Ok(again) if again.changes.is_empty() => {}
             Ok(_) => failures.push(format!("{name}: not idempotent: a second run proposes a change")),
             Err(e) => failures.push(format!("{name}: output does not parse: {e}")),
