@@ -202,7 +202,7 @@ fn print_summary(plan: &Plan, codemods: &[&'static dyn Codemod]) {
     lines.push(format!("{}{n} change{}", label("proposed"), if n == 1 { "" } else { "s" }));
     for (i, count) in counts {
         lines.push(format!(
-            "{}{count:>3}  {:<12} {}",
+            "{}{count:>3}  {:<16} {}",
             label(""),
             codemods[i].id(),
             dim.apply_to(codemods[i].title())

@@ -223,7 +223,7 @@ fn only_and_skip_select_codemods_and_unknown_ids_exit_two() {
         stderr(&out)
     );
 
-    let out = run(&["apply", "--check", "--skip", "fetch-ok"], &copy.root);
+    let out = run(&["apply", "--check", "--skip", "fetch-ok,supabase-errors"], &copy.root);
     assert_eq!(out.status.code(), Some(0));
     let out = run(&["apply", "--check", "--only", "fetch-ok"], &copy.root);
     assert_eq!(out.status.code(), Some(1));
@@ -237,9 +237,9 @@ fn harden_toml_skips_and_excludes() {
     let out = run(&["apply", "--dry-run"], &copy.root);
     let shown = stdout(&out);
     assert!(shown.contains("src/components/InviteForm.tsx"), "{shown}");
-    assert!(!shown.contains("avatar.ts") && !shown.contains("send-invite"), "{shown}");
+    assert!(!shown.contains("· src/lib/avatar.ts") && !shown.contains("· supabase/functions/"), "{shown}");
 
-    fs::write(copy.root.join("harden.toml"), "skip = [\"fetch-ok\"]\n").expect("write");
+    fs::write(copy.root.join("harden.toml"), "skip = [\"fetch-ok\", \"supabase-errors\"]\n").expect("write");
     let out = run(&["apply", "--check"], &copy.root);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 

@@ -12,9 +12,9 @@ use rexpect::session::spawn_command;
 
 const PROMPT: &str = "Apply this change?";
 
-fn review(root: &std::path::Path, color: bool) -> rexpect::session::PtySession {
+fn review(root: &std::path::Path, color: bool, only: &str) -> rexpect::session::PtySession {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_harden"));
-    cmd.arg("apply").arg(root).env("TERM", "xterm-256color");
+    cmd.args(["apply", "--only", only]).arg(root).env("TERM", "xterm-256color");
     if color {
         cmd.env_remove("NO_COLOR");
     } else {
@@ -41,7 +41,7 @@ fn accept_one_skip_one_accept_the_rest() {
     // lovable-app proposes three changes, one per file, in path order.
     let copy = copy_fixture("lovable-app");
     let before = snapshot(&copy.root);
-    let mut s = review(&copy.root, true);
+    let mut s = review(&copy.root, true, "fetch-ok");
     s.exp_string("3 changes").expect("summary");
     s.exp_string("src/components/InviteForm.tsx").expect("first change");
     s.exp_string("\x1b[32m+").expect("additions are green on a terminal");
@@ -70,7 +70,7 @@ fn accept_one_skip_one_accept_the_rest() {
 fn quit_writes_nothing() {
     let copy = copy_fixture("lovable-app");
     let before = snapshot(&copy.root);
-    let mut s = review(&copy.root, false);
+    let mut s = review(&copy.root, false, "fetch-ok");
     let shown = s.exp_string(PROMPT).expect("prompt");
     assert!(!shown.contains("\x1b[32m"), "NO_COLOR is honoured: {shown:?}");
     key(&mut s, "y");
@@ -86,7 +86,7 @@ fn quit_writes_nothing() {
 #[test]
 fn accept_all_writes_everything_and_matches_apply_yes() {
     let copy = copy_fixture("lovable-app");
-    let mut s = review(&copy.root, false);
+    let mut s = review(&copy.root, false, "fetch-ok");
     s.exp_string(PROMPT).expect("prompt");
     key(&mut s, "x");
     key(&mut s, "a");
@@ -95,8 +95,51 @@ fn accept_all_writes_everything_and_matches_apply_yes() {
     assert_eq!(exit_code(&s), 0);
 
     let yes = copy_fixture("lovable-app");
-    let out = harden().args(["apply", "--yes"]).arg(&yes.root).output().expect("runs");
+    let out = harden().args(["apply", "--yes", "--only", "fetch-ok"]).arg(&yes.root).output().expect("runs");
     assert!(out.status.success());
     assert_eq!(snapshot(&copy.root), snapshot(&yes.root));
     assert!(fs::read_to_string(copy.root.join("src/lib/avatar.ts")).expect("read").contains("response.ok"));
+}
+
+#[test]
+fn skipping_a_change_refits_the_next_change_to_the_same_file() {
+    // InviteForm.tsx gets two changes: supabase-errors, then fetch-ok planned on
+    // top of it. Skip the first: the second must apply to the original text.
+    let copy = copy_fixture("lovable-app");
+    let original = fs::read_to_string(copy.root.join("src/components/InviteForm.tsx")).expect("read");
+    let mut s = review(&copy.root, false, "supabase-errors,fetch-ok");
+    s.exp_string("[1/6] supabase-errors").expect("first change");
+    s.exp_string("src/components/InviteForm.tsx").expect("first change's file");
+    s.exp_string(PROMPT).expect("prompt");
+    key(&mut s, "n");
+    s.exp_string("[2/6] fetch-ok").expect("second change");
+    s.exp_string("src/components/InviteForm.tsx").expect("second change's file");
+    s.exp_string(PROMPT).expect("prompt");
+    key(&mut s, "y");
+    s.exp_string(PROMPT).expect("next file");
+    key(&mut s, "q");
+    s.exp_eof().expect("ends");
+    assert_eq!(exit_code(&s), 0);
+    // Quit writes nothing; do it again and finish with the rest skipped.
+    assert_eq!(fs::read_to_string(copy.root.join("src/components/InviteForm.tsx")).expect("read"), original);
+    let mut s = review(&copy.root, false, "supabase-errors,fetch-ok");
+    s.exp_string(PROMPT).expect("prompt");
+    key(&mut s, "n");
+    s.exp_string(PROMPT).expect("prompt");
+    key(&mut s, "y");
+    loop {
+        match s.exp_regex("Apply this change\\?|wrote [0-9]+ change") {
+            Ok((_, m)) if m.starts_with("wrote") => break,
+            Ok(_) => key(&mut s, "n"),
+            Err(e) => panic!("review did not finish: {e}"),
+        }
+    }
+    s.exp_eof().expect("ends");
+    let text = fs::read_to_string(copy.root.join("src/components/InviteForm.tsx")).expect("read");
+    assert!(text.contains("if (!res.ok) throw new Error"), "{text}");
+    assert!(!text.contains("sessionError"), "the skipped change was written: {text}");
+    assert_eq!(
+        text.replace("      if (!res.ok) throw new Error(`Request failed with status ${res.status}`);\n", ""),
+        original
+    );
 }

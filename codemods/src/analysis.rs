@@ -23,6 +23,41 @@ impl Bindings {
         bindings
     }
 
+    /// Every name declared anywhere inside `node`.
+    pub fn of_node<N: VisitWith<Bindings>>(node: &N) -> Bindings {
+        let mut bindings = Bindings::default();
+        node.visit_with(&mut bindings);
+        bindings
+    }
+
+    /// The names a module declares at its top level (imports included).
+    pub fn top_level(program: &Program) -> Bindings {
+        use swc_core::ecma::ast::{Decl, ModuleDecl, ModuleItem, Stmt};
+        let mut bindings = Bindings::default();
+        let items: Vec<ModuleItem> = match program {
+            Program::Module(m) => m.body.clone(),
+            Program::Script(s) => s.body.iter().cloned().map(ModuleItem::Stmt).collect(),
+        };
+        for item in &items {
+            let decl = match item {
+                ModuleItem::ModuleDecl(ModuleDecl::Import(import)) => {
+                    import.visit_with(&mut bindings);
+                    continue;
+                }
+                ModuleItem::ModuleDecl(ModuleDecl::ExportDecl(e)) => &e.decl,
+                ModuleItem::Stmt(Stmt::Decl(d)) => d,
+                _ => continue,
+            };
+            match decl {
+                Decl::Var(v) => v.decls.iter().for_each(|d| d.name.visit_with(&mut bindings)),
+                Decl::Fn(f) => bindings.add(&f.ident.sym, None),
+                Decl::Class(c) => bindings.add(&c.ident.sym, None),
+                _ => {}
+            }
+        }
+        bindings
+    }
+
     pub fn declares(&self, name: &str) -> bool {
         self.names.contains_key(name)
     }
@@ -98,10 +133,133 @@ impl Visit for Bindings {
     }
 }
 
+/// The toast API a file already uses, so that reported errors reach the user
+/// the way the rest of the file talks to them. No toast: log only.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ToastApi {
+    pub kind: ToastKind,
+    /// The local name to call (`toast`).
+    pub name: String,
+    /// Only available where a component destructured it from `useToast()`.
+    pub via_hook: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ToastKind {
+    /// sonner and react-hot-toast: `toast.error("…")`.
+    Error,
+    /// shadcn/ui's `use-toast`: `toast({ title: "…", variant: "destructive" })`.
+    Shadcn,
+}
+
+impl ToastApi {
+    pub fn detect(program: &Program) -> Option<ToastApi> {
+        let Program::Module(module) = program else { return None };
+        let mut hook = None;
+        for item in &module.body {
+            let swc_core::ecma::ast::ModuleItem::ModuleDecl(swc_core::ecma::ast::ModuleDecl::Import(import)) =
+                item
+            else {
+                continue;
+            };
+            if import.type_only {
+                continue;
+            }
+            let src = import.src.value.to_string_lossy();
+            for spec in &import.specifiers {
+                let (imported, local) = match spec {
+                    ImportSpecifier::Named(n) => (
+                        n.imported.as_ref().map_or_else(
+                            || n.local.sym.to_string(),
+                            |i| match i {
+                                swc_core::ecma::ast::ModuleExportName::Ident(i) => i.sym.to_string(),
+                                swc_core::ecma::ast::ModuleExportName::Str(s) => {
+                                    s.value.to_string_lossy().into_owned()
+                                }
+                            },
+                        ),
+                        n.local.sym.to_string(),
+                    ),
+                    ImportSpecifier::Default(d) => ("default".to_string(), d.local.sym.to_string()),
+                    ImportSpecifier::Namespace(_) => continue,
+                };
+                let kind = match (src.as_ref(), imported.as_str()) {
+                    ("sonner", "toast") | ("react-hot-toast", "default" | "toast") => ToastKind::Error,
+                    (s, "toast") if s.ends_with("use-toast") => ToastKind::Shadcn,
+                    (s, "useToast") if s.ends_with("use-toast") => {
+                        hook =
+                            Some(ToastApi { kind: ToastKind::Shadcn, name: "toast".into(), via_hook: true });
+                        continue;
+                    }
+                    _ => continue,
+                };
+                return Some(ToastApi { kind, name: local, via_hook: false });
+            }
+        }
+        hook
+    }
+
+    /// A statement that tells the user `message` (no trailing semicolon).
+    pub fn call(&self, message: &str, style: &crate::style::Style) -> String {
+        match self.kind {
+            ToastKind::Error => format!("{}.error({})", self.name, style.quoted(message)),
+            ToastKind::Shadcn => format!(
+                "{}({{ title: {}, variant: {} }})",
+                self.name,
+                style.quoted(message),
+                style.quoted("destructive")
+            ),
+        }
+    }
+}
+
+/// True when a function body destructures `toast` from `useToast()`.
+pub fn declares_toast_hook(stmts: &[swc_core::ecma::ast::Stmt]) -> bool {
+    use swc_core::ecma::ast::{Callee, Decl, Expr, ObjectPatProp, Pat, Stmt};
+    stmts.iter().any(|s| {
+        let Stmt::Decl(Decl::Var(v)) = s else { return false };
+        v.decls.iter().any(|d| {
+            let Pat::Object(o) = &d.name else { return false };
+            let has_toast = o.props.iter().any(|p| matches!(p, ObjectPatProp::Assign(a) if &*a.key.sym == "toast"));
+            let from_hook = matches!(d.init.as_deref(), Some(Expr::Call(c))
+                if matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if &*i.sym == "useToast")));
+            has_toast && from_hook
+        })
+    })
+}
+
+/// True when the file contains JSX (a component module, not a data module).
+pub fn has_jsx(program: &Program) -> bool {
+    struct Jsx(bool);
+    impl Visit for Jsx {
+        fn visit_jsx_element(&mut self, _: &swc_core::ecma::ast::JSXElement) {
+            self.0 = true;
+        }
+        fn visit_jsx_fragment(&mut self, _: &swc_core::ecma::ast::JSXFragment) {
+            self.0 = true;
+        }
+    }
+    let mut v = Jsx(false);
+    program.visit_with(&mut v);
+    v.0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::parse::{parse, Lang};
+
+    #[test]
+    fn toast_apis() {
+        let p = |t: &str| parse(t, Lang::Tsx).expect("parses").program;
+        let sonner = ToastApi::detect(&p("import { toast } from 'sonner';")).expect("sonner");
+        assert_eq!((sonner.kind, sonner.name.as_str(), sonner.via_hook), (ToastKind::Error, "toast", false));
+        let hot = ToastApi::detect(&p("import notify from 'react-hot-toast';")).expect("hot");
+        assert_eq!(hot.name, "notify");
+        let hook = ToastApi::detect(&p("import { useToast } from '@/hooks/use-toast';")).expect("hook");
+        assert!(hook.via_hook && hook.kind == ToastKind::Shadcn);
+        assert!(ToastApi::detect(&p("import { Toaster } from 'sonner';")).is_none());
+    }
 
     #[test]
     fn finds_imports_and_declarations() {

@@ -111,6 +111,51 @@ pub fn after_line(text: &str, end: usize) -> Option<usize> {
     (rest.is_empty() || rest.starts_with("//")).then_some(eol)
 }
 
+/// Where and how a new line goes after a statement: at the end of its line,
+/// with this line's own terminator, its indentation, and a semicolon when the
+/// file uses them, when the statement itself ends with one, or when the next
+/// line starts with a character that would continue the inserted statement
+/// (ASI).
+pub struct After<'a> {
+    pub at: usize,
+    pub eol: &'static str,
+    pub indent: &'a str,
+    pub semi: &'static str,
+}
+
+pub fn after_stmt<'a>(text: &'a str, style: &crate::style::Style, stmt: Range<usize>) -> Option<After<'a>> {
+    if !starts_line(text, stmt.start) {
+        return None;
+    }
+    let at = after_line(text, stmt.end)?;
+    let eol = if text[at..].starts_with("\r\n") {
+        "\r\n"
+    } else if text[at..].starts_with('\n') {
+        "\n"
+    } else {
+        style.eol
+    };
+    let semi =
+        if style.semicolons || text[..stmt.end].ends_with(';') || continues(&text[at..]) { ";" } else { "" };
+    Some(After { at, eol, indent: line_indent(text, stmt.start), semi })
+}
+
+/// True when the next code starts with a character that would join a
+/// preceding statement that has no semicolon.
+fn continues(rest: &str) -> bool {
+    let mut s = rest;
+    loop {
+        s = s.trim_start();
+        if let Some(after) = s.strip_prefix("//") {
+            s = after.find('\n').map_or("", |i| &after[i..]);
+        } else if let Some(after) = s.strip_prefix("/*") {
+            s = after.find("*/").map_or("", |i| &after[i + 2..]);
+        } else {
+            return s.starts_with(['(', '[', '`', '+', '-', '/', '*', ',', '.', '<']);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

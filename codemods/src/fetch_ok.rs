@@ -16,7 +16,7 @@ use swc_core::ecma::ast::{
 use swc_core::ecma::visit::{Visit, VisitWith};
 
 use crate::codemod::{Codemod, FileCtx, Proposal};
-use crate::edit::{after_line, line_indent, starts_line, Edit};
+use crate::edit::{after_stmt, After, Edit};
 use crate::parse::{line_col, range};
 
 pub struct FetchOk;
@@ -143,48 +143,15 @@ impl Finder<'_> {
         }
         let text = self.file.text;
         let stmt_range = range(stmt);
-        if !starts_line(text, stmt_range.start) {
+        let Some(After { at, eol, indent, semi }) = after_stmt(text, self.file.style, stmt_range.clone())
+        else {
             return;
-        }
-        let Some(at) = after_line(text, stmt_range.end) else { return };
-        let style = self.file.style;
-        // This line's own terminator, so the fetch line keeps its ending.
-        let eol = if text[at..].starts_with("\r\n") {
-            "\r\n"
-        } else if text[at..].starts_with('\n') {
-            "\n"
-        } else {
-            style.eol
         };
-        // Without semicolons, a next line starting with `(`, `[`, `` ` ``, … would
-        // continue the inserted statement (ASI): end it explicitly then.
-        let semi = if style.semicolons || text[..stmt_range.end].ends_with(';') || continues(&text[at..]) {
-            ";"
-        } else {
-            ""
-        };
-        let indent = line_indent(text, stmt_range.start);
         let check = format!(
             "{eol}{indent}if (!{name}.ok) throw new Error(`Request failed with status ${{{name}.status}}`){semi}"
         );
         self.edits.push(Edit::insert(at, check));
         self.lines.push(line_col(text, stmt_range.start).0);
-    }
-}
-
-/// True when the next code in `rest` starts with a character that would join
-/// a preceding statement that has no semicolon.
-fn continues(rest: &str) -> bool {
-    let mut s = rest;
-    loop {
-        s = s.trim_start();
-        if let Some(after) = s.strip_prefix("//") {
-            s = after.find('\n').map_or("", |i| &after[i..]);
-        } else if let Some(after) = s.strip_prefix("/*") {
-            s = after.find("*/").map_or("", |i| &after[i + 2..]);
-        } else {
-            return s.starts_with(['(', '[', '`', '+', '-', '/', '*', ',', '.', '<']);
-        }
     }
 }
 

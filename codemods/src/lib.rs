@@ -9,6 +9,7 @@ pub mod package_json;
 pub mod parse;
 pub mod style;
 pub mod supabase;
+pub mod supabase_errors;
 
 use analysis::Bindings;
 pub use codemod::{Codemod, FileCtx, ProjectFacts, Proposal, Stack};
@@ -21,7 +22,7 @@ pub const STACK_SIZE: usize = 256 << 20;
 
 /// Every codemod, in the fixed order they run in.
 pub fn all() -> &'static [&'static dyn Codemod] {
-    &[&fetch_ok::FetchOk]
+    &[&supabase_errors::SupabaseErrors, &fetch_ok::FetchOk]
 }
 
 pub fn by_id(id: &str) -> Option<&'static dyn Codemod> {

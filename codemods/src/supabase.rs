@@ -318,6 +318,8 @@ pub struct Chain {
     pub kind: ChainKind,
     /// Table, function, bucket or auth method, when known.
     pub target: Option<String>,
+    /// Ends in `.single()`: no row is an error too.
+    pub single: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -372,6 +374,7 @@ impl Chain {
             return None;
         }
         let skip = usize::from(names.first() == Some(&"schema"));
+        let single = names.contains(&"single");
         let arg = |i: usize| methods.get(i).and_then(|(_, a)| a.clone());
         let chain = match names.get(skip..)? {
             ["from", op, ..] => {
@@ -383,15 +386,15 @@ impl Chain {
                     "delete" => ChainKind::Delete,
                     _ => return None,
                 };
-                Chain { kind, target: arg(skip) }
+                Chain { kind, target: arg(skip), single }
             }
-            ["rpc", ..] => Chain { kind: ChainKind::Rpc, target: arg(skip) },
-            ["functions", "invoke", ..] => Chain { kind: ChainKind::Invoke, target: arg(skip + 1) },
+            ["rpc", ..] => Chain { kind: ChainKind::Rpc, target: arg(skip), single },
+            ["functions", "invoke", ..] => Chain { kind: ChainKind::Invoke, target: arg(skip + 1), single },
             ["storage", "from", op, ..] if STORAGE_METHODS.contains(op) => {
-                Chain { kind: ChainKind::Storage, target: Some((*op).to_string()) }
+                Chain { kind: ChainKind::Storage, target: Some((*op).to_string()), single }
             }
             ["auth", method, ..] if AUTH_METHODS.contains(method) => {
-                Chain { kind: ChainKind::Auth, target: Some((*method).to_string()) }
+                Chain { kind: ChainKind::Auth, target: Some((*method).to_string()), single }
             }
             _ => return None,
         };
@@ -444,9 +447,11 @@ impl Chain {
         if let Some(t) = self.target.as_deref().filter(|_| self.kind != ChainKind::Storage) {
             let camel = camel(t);
             if !camel.is_empty() {
-                names.push(format!("{camel}Error"));
                 let mut op_cap = op.to_string();
                 op_cap[..1].make_ascii_uppercase();
+                // Reads are named after what they load, writes after what they do.
+                let at = usize::from(self.kind != ChainKind::Select);
+                names.insert(at, format!("{camel}Error"));
                 names.push(format!("{camel}{op_cap}Error"));
             }
         }
@@ -584,7 +589,7 @@ mod tests {
         assert!(clients.names.contains("supabase"));
         let q = clients.builders.get("q").expect("builder");
         assert_eq!(q.action(), "load user tasks");
-        assert_eq!(q.error_names(), ["loadError", "userTasksError", "userTasksLoadError"]);
+        assert_eq!(q.error_names(), ["userTasksError", "loadError", "userTasksLoadError"]);
         assert!(!clients.builders.contains_key("x"));
     }
 }
