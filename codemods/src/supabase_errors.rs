@@ -254,7 +254,7 @@ impl Finder<'_> {
     fn pick(&mut self, names: impl IntoIterator<Item = String>) -> Option<String> {
         let free = |n: &String| {
             !self.top_level.declares(n)
-                && !self.file.bindings.imported_from(n).is_some()
+                && self.file.bindings.imported_from(n).is_none()
                 && self.stack.iter().all(|c| !c.names.declares(n) && !c.added.contains(n))
         };
         let name = names.into_iter().find(free)?;
