@@ -153,7 +153,7 @@ fn check_exits_one_when_changes_are_proposed() {
     let copy = copy_fixture("next-prisma");
     let out = run(&["apply", "--check"], &copy.root);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("+    if (!response.ok) throw new Error("));
+    assert!(stdout(&out).contains("+      if (!response.ok) throw new Error("), "{}", stdout(&out));
 }
 
 #[test]
@@ -223,7 +223,7 @@ fn only_and_skip_select_codemods_and_unknown_ids_exit_two() {
         stderr(&out)
     );
 
-    let out = run(&["apply", "--check", "--skip", "fetch-ok,supabase-errors"], &copy.root);
+    let out = run(&["apply", "--check", "--skip", &all_ids().join(",")], &copy.root);
     assert_eq!(out.status.code(), Some(0));
     let out = run(&["apply", "--check", "--only", "fetch-ok"], &copy.root);
     assert_eq!(out.status.code(), Some(1));
@@ -239,7 +239,8 @@ fn harden_toml_skips_and_excludes() {
     assert!(shown.contains("src/components/InviteForm.tsx"), "{shown}");
     assert!(!shown.contains("· src/lib/avatar.ts") && !shown.contains("· supabase/functions/"), "{shown}");
 
-    fs::write(copy.root.join("harden.toml"), "skip = [\"fetch-ok\", \"supabase-errors\"]\n").expect("write");
+    let all: Vec<String> = all_ids().iter().map(|id| format!("{id:?}")).collect();
+    fs::write(copy.root.join("harden.toml"), format!("skip = [{}]\n", all.join(", "))).expect("write");
     let out = run(&["apply", "--check"], &copy.root);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 

@@ -10,8 +10,8 @@
 //! the server sent (`data.error`), which a throw would hide.
 
 use swc_core::ecma::ast::{
-    Callee, Decl, Expr, Lit, MemberExpr, MemberProp, ModuleItem, ObjectPatProp, Pat, Prop, PropName,
-    PropOrSpread, Stmt, SwitchCase, TsEntityName, TsType, VarDecl,
+    ArrowFunctionBody, Callee, Decl, Expr, Lit, MemberExpr, MemberProp, ModuleItem, ObjectPatProp, Pat, Prop,
+    PropName, PropOrSpread, Stmt, SwitchCase, TsEntityName, TsType, VarDecl,
 };
 use swc_core::ecma::visit::{Visit, VisitWith};
 
@@ -60,7 +60,7 @@ impl Codemod for FetchOk {
         Some(Proposal {
             edits: finder.edits,
             why: format!(
-                "fetch resolves on HTTP errors too; the response awaited on line{plural} {lines} is read without checking `ok`, so an error page would be treated as data"
+                "fetch resolves on HTTP errors too; the response on line{plural} {lines} is read without checking `ok`, so an error page would be treated as data"
             ),
         })
     }
@@ -87,6 +87,12 @@ impl Visit for Finder<'_> {
             }
         }
         items.visit_children_with(self);
+    }
+
+    // fetch(url).then((res) => res.json())
+    fn visit_call_expr(&mut self, call: &swc_core::ecma::ast::CallExpr) {
+        self.then_chain(call);
+        call.visit_children_with(self);
     }
 
     // A `const` in a case is scoped to the whole switch: its statements are
@@ -123,6 +129,45 @@ impl StmtRef<'_> {
 }
 
 impl Finder<'_> {
+    /// `fetch(...).then((res) => res.json())`: the arrow gets a block that
+    /// checks first.
+    fn then_chain(&mut self, call: &swc_core::ecma::ast::CallExpr) {
+        let Callee::Expr(callee) = &call.callee else { return };
+        let Expr::Member(MemberExpr { obj, prop: MemberProp::Ident(then), .. }) = &**callee else { return };
+        if &*then.sym != "then" || !is_fetch_call(obj, self.file) {
+            return;
+        }
+        let Some(Expr::Arrow(arrow)) = call.args.first().map(|a| &*a.expr) else { return };
+        let [Pat::Ident(param)] = arrow.params.as_slice() else { return };
+        if param.type_ann.is_some() {
+            return;
+        }
+        let ArrowFunctionBody::Expr(body) = &*arrow.body else { return };
+        let Expr::Call(read) = &**body else { return };
+        let Callee::Expr(read_callee) = &read.callee else { return };
+        let Expr::Member(MemberExpr { obj: read_obj, prop: MemberProp::Ident(method), .. }) = &**read_callee
+        else {
+            return;
+        };
+        let name = param.id.sym.to_string();
+        if !matches!(&**read_obj, Expr::Ident(i) if *i.sym == *name) || !BODY_READS.contains(&&*method.sym) {
+            return;
+        }
+        let text = self.file.text;
+        let style = self.file.style;
+        let body_range = range(&**body);
+        let indent = crate::edit::line_indent(text, range(arrow).start);
+        let inner = format!("{indent}{}", style.indent);
+        let eol = style.eol;
+        let semi = style.semi();
+        let block = format!(
+            "{{{eol}{inner}if (!{name}.ok) throw new Error(`Request failed with status ${{{name}.status}}`){semi}{eol}{inner}return {}{semi}{eol}{indent}}}",
+            &text[body_range.clone()]
+        );
+        self.edits.push(Edit::replace(body_range, block));
+        self.lines.push(line_col(text, range(arrow).start).0);
+    }
+
     fn consider(&mut self, stmt: &Stmt, rest: &[StmtRef]) {
         let Some(name) = awaited_fetch(stmt, self.file) else { return };
         let mut uses = Uses { name: name.clone(), shadowed: false, uses: Vec::new() };
@@ -169,21 +214,27 @@ fn awaited_fetch(stmt: &Stmt, file: &FileCtx) -> Option<String> {
         }
     }
     let Expr::Await(await_expr) = unwrap(declarator.init.as_deref()?)? else { return None };
-    let Expr::Call(call) = unwrap(&await_expr.arg)? else { return None };
-    let Callee::Expr(callee) = &call.callee else { return None };
-    let is_fetch = match unwrap(callee)? {
-        Expr::Ident(id) => &*id.sym == "fetch",
-        Expr::Member(MemberExpr { obj, prop: MemberProp::Ident(prop), .. }) => {
+    if !is_fetch_call(&await_expr.arg, file) {
+        return None;
+    }
+    Some(binding.id.sym.to_string())
+}
+
+/// `fetch(...)`, `window.fetch(...)`, `globalThis.fetch(...)`, not asking for
+/// an opaque response.
+fn is_fetch_call(expr: &Expr, file: &FileCtx) -> bool {
+    let Some(Expr::Call(call)) = unwrap(expr) else { return false };
+    let Callee::Expr(callee) = &call.callee else { return false };
+    let is_fetch = match unwrap(callee) {
+        Some(Expr::Ident(id)) => &*id.sym == "fetch",
+        Some(Expr::Member(MemberExpr { obj, prop: MemberProp::Ident(prop), .. })) => {
             &*prop.sym == "fetch"
                 && matches!(unwrap(obj), Some(Expr::Ident(o))
                     if matches!(&*o.sym, "window" | "globalThis" | "self") && !file.bindings.declares(&o.sym))
         }
         _ => false,
     };
-    if !is_fetch || call.args.iter().any(|a| never_ok(&a.expr)) {
-        return None;
-    }
-    Some(binding.id.sym.to_string())
+    is_fetch && !call.args.iter().any(|a| never_ok(&a.expr))
 }
 
 /// An init object asking for a response that is never `ok` (opaque).

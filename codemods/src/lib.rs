@@ -2,14 +2,17 @@
 //! and one module per codemod. [`harden_file`] runs them over one file.
 
 pub mod analysis;
+pub mod async_handlers;
 pub mod codemod;
 pub mod edit;
 pub mod fetch_ok;
 pub mod package_json;
 pub mod parse;
+pub mod server_errors;
 pub mod style;
 pub mod supabase;
 pub mod supabase_errors;
+pub mod wrap;
 
 use analysis::Bindings;
 pub use codemod::{Codemod, FileCtx, ProjectFacts, Proposal, Stack};
@@ -22,7 +25,13 @@ pub const STACK_SIZE: usize = 256 << 20;
 
 /// Every codemod, in the fixed order they run in.
 pub fn all() -> &'static [&'static dyn Codemod] {
-    &[&supabase_errors::SupabaseErrors, &fetch_ok::FetchOk]
+    // Catches first, so the checks added after them can throw into them.
+    &[
+        &server_errors::ServerErrors,
+        &async_handlers::AsyncHandlers,
+        &supabase_errors::SupabaseErrors,
+        &fetch_ok::FetchOk,
+    ]
 }
 
 pub fn by_id(id: &str) -> Option<&'static dyn Codemod> {

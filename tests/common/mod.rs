@@ -78,6 +78,12 @@ pub fn harden() -> Command {
     cmd
 }
 
+/// Every codemod and scaffold id, from `harden list`.
+pub fn all_ids() -> Vec<String> {
+    let out = harden().arg("list").output().expect("harden runs");
+    stdout(&out).lines().skip(1).filter_map(|l| l.split_whitespace().next().map(String::from)).collect()
+}
+
 /// Runs harden with `args` then the project folder.
 pub fn run(args: &[&str], root: &Path) -> std::process::Output {
     harden().args(args).arg(root).output().expect("harden runs")

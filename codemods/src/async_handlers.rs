@@ -1,0 +1,399 @@
+//! `async-handlers`: an async event handler or effect loader that awaits
+//! outside any `try` turns every failure into an unhandled rejection: nothing
+//! is logged where anyone looks, and the user sees a button that does nothing.
+//! Wrap the body in try/catch that logs with context and tells the user through
+//! the toast API the file already uses (log only when it has none). Promise
+//! chains started in effects without a `.catch` get one.
+//!
+//! Candidates: functions passed to `on*` JSX attributes, functions named
+//! `handle*`/`on*`, and async functions called from `useEffect`. Left alone:
+//! functions whose result is used (returned values, awaited or chained calls),
+//! bodies already inside a `try`, unusual layouts.
+
+use std::collections::{HashMap, HashSet};
+
+use swc_core::ecma::ast::{
+    ArrowExpr, ArrowFunctionBody, CallExpr, Callee, Expr, ExprStmt, FnDecl, Function, Ident, JSXAttr,
+    JSXAttrName, JSXAttrValue, JSXExpr, MemberProp, Pat, Stmt, UnaryOp, VarDeclarator,
+};
+use swc_core::ecma::visit::{Visit, VisitWith};
+
+use crate::analysis::{declares_toast_hook, Bindings, ToastApi};
+use crate::codemod::{Codemod, FileCtx, Proposal, Stack};
+use crate::edit::Edit;
+use crate::parse::{line_col, range};
+use crate::wrap::{action_words, awaits_outside_try, returns_value, wrap_in_try};
+
+pub struct AsyncHandlers;
+
+impl Codemod for AsyncHandlers {
+    fn id(&self) -> &'static str {
+        "async-handlers"
+    }
+
+    fn title(&self) -> &'static str {
+        "Catch failures in async event handlers and effects, and tell the user"
+    }
+
+    fn stacks(&self) -> &'static [Stack] {
+        &[Stack::React, Stack::Next]
+    }
+
+    fn may_apply(&self, text: &str) -> bool {
+        text.contains("async") || text.contains(".then(")
+    }
+
+    fn run(&self, file: &FileCtx) -> Option<Proposal> {
+        let mut refs = Refs::default();
+        file.program.visit_with(&mut refs);
+        let mut finder = Finder {
+            file,
+            refs,
+            toast: ToastApi::detect(file.program),
+            hooks: Vec::new(),
+            edits: Vec::new(),
+            found: Vec::new(),
+        };
+        file.program.visit_with(&mut finder);
+        if finder.edits.is_empty() {
+            return None;
+        }
+        let list = finder.found.join(", ");
+        let report = match &finder.toast {
+            Some(_) => "logs the error and shows a toast",
+            None => "logs the error (the file has no toast to tell the user with)",
+        };
+        Some(Proposal {
+            edits: finder.edits,
+            why: format!(
+                "a rejected promise in an event handler or effect is lost: nothing is logged and the user sees nothing happen ({list}); the catch {report}"
+            ),
+        })
+    }
+}
+
+/// How each name is referenced: the handler shapes (JSX attribute, a call as
+/// a statement, `() => handle(x)`) and everything else.
+#[derive(Default)]
+struct Refs {
+    handler_uses: HashMap<String, usize>,
+    all_uses: HashMap<String, usize>,
+    /// Names of functions called from an effect callback.
+    effect_calls: HashSet<String>,
+    in_effect: usize,
+}
+
+impl Refs {
+    /// Only referenced the way handlers are (its result is never used).
+    fn only_handler_uses(&self, name: &str) -> bool {
+        self.all_uses.get(name) == self.handler_uses.get(name)
+    }
+
+    fn called_as_handler(&mut self, expr: &Expr) -> Option<String> {
+        let call = match expr {
+            Expr::Call(c) => c,
+            Expr::Unary(u) if u.op == UnaryOp::Void => match &*u.arg {
+                Expr::Call(c) => c,
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let Callee::Expr(callee) = &call.callee else { return None };
+        let Expr::Ident(id) = &**callee else { return None };
+        *self.handler_uses.entry(id.sym.to_string()).or_default() += 1;
+        Some(id.sym.to_string())
+    }
+}
+
+impl Visit for Refs {
+    fn visit_ident(&mut self, id: &Ident) {
+        *self.all_uses.entry(id.sym.to_string()).or_default() += 1;
+    }
+
+    fn visit_binding_ident(&mut self, b: &swc_core::ecma::ast::BindingIdent) {
+        b.type_ann.visit_with(self);
+    }
+
+    fn visit_fn_decl(&mut self, f: &FnDecl) {
+        f.function.visit_with(self);
+    }
+
+    fn visit_jsx_attr(&mut self, attr: &JSXAttr) {
+        if let Some(JSXAttrValue::JSXExprContainer(c)) = &attr.value {
+            if let JSXExpr::Expr(e) = &c.expr {
+                match &**e {
+                    Expr::Ident(id) => {
+                        *self.handler_uses.entry(id.sym.to_string()).or_default() += 1;
+                    }
+                    Expr::Arrow(a) => {
+                        if let ArrowFunctionBody::Expr(body) = &*a.body {
+                            self.called_as_handler(body);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        attr.visit_children_with(self);
+    }
+
+    fn visit_expr_stmt(&mut self, s: &ExprStmt) {
+        if let Some(name) = self.called_as_handler(&s.expr) {
+            if self.in_effect > 0 {
+                self.effect_calls.insert(name);
+            }
+        }
+        s.visit_children_with(self);
+    }
+
+    fn visit_call_expr(&mut self, call: &CallExpr) {
+        let effect = is_effect(call);
+        self.in_effect += usize::from(effect);
+        call.visit_children_with(self);
+        self.in_effect -= usize::from(effect);
+    }
+}
+
+fn is_effect(call: &CallExpr) -> bool {
+    let Callee::Expr(callee) = &call.callee else { return false };
+    let name = match &**callee {
+        Expr::Ident(id) => id.sym.to_string(),
+        Expr::Member(m) => match &m.prop {
+            MemberProp::Ident(p) => p.sym.to_string(),
+            _ => return false,
+        },
+        _ => return false,
+    };
+    matches!(name.as_str(), "useEffect" | "useLayoutEffect")
+}
+
+struct Finder<'a> {
+    file: &'a FileCtx<'a>,
+    refs: Refs,
+    toast: Option<ToastApi>,
+    /// For each enclosing function: does it destructure `toast` from `useToast()`?
+    hooks: Vec<bool>,
+    edits: Vec<Edit>,
+    found: Vec<String>,
+}
+
+impl Visit for Finder<'_> {
+    fn visit_var_declarator(&mut self, d: &VarDeclarator) {
+        if let (Pat::Ident(name), Some(init)) = (&d.name, d.init.as_deref()) {
+            let name = name.id.sym.to_string();
+            let function = match init {
+                Expr::Arrow(a) => Some(init_fn(a)),
+                // useCallback(async () => {...}, deps)
+                Expr::Call(c) if is_callee(c, "useCallback") => match c.args.first().map(|a| &*a.expr) {
+                    Some(Expr::Arrow(a)) => Some(init_fn(a)),
+                    Some(Expr::Fn(f)) => Some(Body::Function(&f.function)),
+                    _ => None,
+                },
+                Expr::Fn(f) => Some(Body::Function(&f.function)),
+                _ => None,
+            };
+            if let Some(body) = function {
+                if self.is_handler_name(&name)
+                    && self.refs.only_handler_uses(&name)
+                    && self.wrap(&body, &name)
+                {
+                    return;
+                }
+            }
+        }
+        d.visit_children_with(self);
+    }
+
+    fn visit_fn_decl(&mut self, f: &FnDecl) {
+        let name = f.ident.sym.to_string();
+        if self.is_handler_name(&name)
+            && self.refs.only_handler_uses(&name)
+            && self.wrap(&Body::Function(&f.function), &name)
+        {
+            return;
+        }
+        f.function.visit_with(self);
+    }
+
+    fn visit_jsx_attr(&mut self, attr: &JSXAttr) {
+        let JSXAttrName::Ident(attr_name) = &attr.name else { return attr.visit_children_with(self) };
+        if let Some(JSXAttrValue::JSXExprContainer(c)) = &attr.value {
+            if let JSXExpr::Expr(e) = &c.expr {
+                if let Expr::Arrow(a) = &**e {
+                    if is_event(&attr_name.sym) && self.wrap(&init_fn(a), &attr_name.sym) {
+                        return;
+                    }
+                }
+            }
+        }
+        attr.visit_children_with(self);
+    }
+
+    fn visit_call_expr(&mut self, call: &CallExpr) {
+        if is_effect(call) {
+            if let Some(Expr::Arrow(cb)) = call.args.first().map(|a| &*a.expr) {
+                if let ArrowFunctionBody::FunctionBody(body) = &*cb.body {
+                    self.effect_chains(&body.stmts);
+                }
+            }
+        }
+        call.visit_children_with(self);
+    }
+
+    fn visit_expr_stmt(&mut self, s: &ExprStmt) {
+        // (async () => { ... })() in an effect
+        if let Expr::Call(c) = &*s.expr {
+            if let Callee::Expr(callee) = &c.callee {
+                if let Expr::Paren(p) = &**callee {
+                    if let Expr::Arrow(a) = &*p.expr {
+                        if c.args.is_empty() && self.wrap(&init_fn(a), "effect") {
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+        s.visit_children_with(self);
+    }
+
+    fn visit_function(&mut self, f: &Function) {
+        self.hooks.push(f.body.as_ref().is_some_and(|b| declares_toast_hook(&b.stmts)));
+        f.visit_children_with(self);
+        self.hooks.pop();
+    }
+
+    fn visit_arrow_expr(&mut self, a: &ArrowExpr) {
+        self.hooks
+            .push(matches!(&*a.body, ArrowFunctionBody::FunctionBody(b) if declares_toast_hook(&b.stmts)));
+        a.visit_children_with(self);
+        self.hooks.pop();
+    }
+}
+
+enum Body<'a> {
+    Arrow(&'a ArrowExpr),
+    Function(&'a Function),
+}
+
+fn init_fn(a: &ArrowExpr) -> Body<'_> {
+    Body::Arrow(a)
+}
+
+fn is_callee(c: &CallExpr, name: &str) -> bool {
+    matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if &*i.sym == name))
+}
+
+fn is_event(attr: &str) -> bool {
+    attr.len() > 2 && attr.starts_with("on") && attr[2..].starts_with(|c: char| c.is_ascii_uppercase())
+}
+
+impl Finder<'_> {
+    fn is_handler_name(&self, name: &str) -> bool {
+        let handle = name.len() > 6
+            && name.starts_with("handle")
+            && name[6..].starts_with(|c: char| c.is_ascii_uppercase());
+        handle
+            || is_event(name)
+            || self.refs.effect_calls.contains(name)
+            || self.refs.handler_uses.contains_key(name)
+    }
+
+    /// Wraps an async function's body; true when it did.
+    fn wrap(&mut self, body: &Body, name: &str) -> bool {
+        let (is_async, stmts, block) = match body {
+            Body::Arrow(a) => match &*a.body {
+                ArrowFunctionBody::FunctionBody(b) => (a.is_async, &b.stmts, range(b)),
+                ArrowFunctionBody::Expr(_) => return false,
+            },
+            Body::Function(f) => match &f.body {
+                Some(b) => (f.is_async, &b.stmts, range(b)),
+                None => return false,
+            },
+        };
+        if !is_async || stmts.is_empty() || !awaits_outside_try(stmts) || returns_value(stmts) {
+            return false;
+        }
+        let names = match body {
+            Body::Arrow(a) => Bindings::of_node(*a),
+            Body::Function(f) => Bindings::of_node(*f),
+        };
+        let Some(param) = ["error", "err", "caughtError"].into_iter().find(|n| !names.declares(n)) else {
+            return false;
+        };
+        let style = self.file.style;
+        let mut lines = vec![format!(
+            "console.error({}, {param}){}",
+            style.quoted(&format!("{name} failed:")),
+            style.semi()
+        )];
+        let toast_in_scope = self.toast.as_ref().filter(|t| !t.via_hook || self.hooks.iter().any(|h| *h));
+        if let Some(toast) = toast_in_scope {
+            lines.push(format!("{}{}", toast.call(&user_message(name), style), style.semi()));
+        }
+        let Some(edit) = wrap_in_try(self.file.text, style, stmts, block.end, param, &lines) else {
+            return false;
+        };
+        self.found.push(format!("`{name}` on line {}", line_col(self.file.text, block.start).0));
+        self.edits.push(edit);
+        true
+    }
+
+    /// `load().then(set)` as a statement in an effect, with no `.catch`.
+    fn effect_chains(&mut self, stmts: &[Stmt]) {
+        for stmt in stmts {
+            let Stmt::Expr(s) = stmt else { continue };
+            let Expr::Call(call) = &*s.expr else { continue };
+            let Some(root) = then_chain_root(call) else { continue };
+            let style = self.file.style;
+            let catch = format!(
+                ".catch(({param}) => console.error({}, {param}))",
+                style.quoted(&format!("{root} failed:")),
+                param = "error"
+            );
+            let end = range(&*s.expr).end;
+            self.found.push(format!("`{root}().then(…)` on line {}", line_col(self.file.text, end).0));
+            self.edits.push(Edit::insert(end, catch));
+        }
+    }
+}
+
+/// `x().then(f)` (any number of `.then`), without `.catch`/`.finally`: the
+/// name of the first call.
+fn then_chain_root(call: &CallExpr) -> Option<String> {
+    let mut current = call;
+    let mut saw_then = false;
+    loop {
+        let Callee::Expr(callee) = &current.callee else { return None };
+        match &**callee {
+            Expr::Member(m) => {
+                let MemberProp::Ident(p) = &m.prop else { return None };
+                match &*p.sym {
+                    "then" => saw_then = true,
+                    "catch" | "finally" => return None,
+                    _ => return None,
+                }
+                let Expr::Call(inner) = &*m.obj else { return None };
+                current = inner;
+            }
+            Expr::Ident(id) if saw_then => return Some(id.sym.to_string()),
+            _ => return None,
+        }
+    }
+}
+
+/// What the user is told: "Could not delete task", or a generic line when the
+/// name says nothing ("handleClick").
+fn user_message(name: &str) -> String {
+    let words = action_words(name);
+    let generic = ["click", "change", "press", "key down", "key up", "effect", "select", "blur", "focus"];
+    if words.is_empty()
+        || generic.contains(&words.as_str())
+        || is_event(name)
+            && words.split(' ').count() == 1
+            && !matches!(words.as_str(), "submit" | "save" | "delete")
+    {
+        "Something went wrong. Please try again.".into()
+    } else {
+        format!("Could not {words}")
+    }
+}
