@@ -10,8 +10,9 @@
 use std::collections::HashSet;
 
 use swc_core::ecma::ast::{
-    ArrowExpr, ArrowFunctionBody, Decl, Expr, FnDecl, Function, KeyValueProp, MemberProp, ModuleDecl,
-    ModuleItem, ObjectPat, ObjectPatProp, Pat, PropName, Stmt, TryStmt, UnaryOp, VarDeclarator,
+    ArrayPat, ArrowExpr, ArrowFunctionBody, CallExpr, Callee, Decl, Expr, FnDecl, Function, KeyValueProp,
+    MemberProp, ModuleDecl, ModuleItem, ObjectPat, ObjectPatProp, Pat, PropName, Stmt, TryStmt, UnaryOp,
+    VarDeclarator,
 };
 use swc_core::ecma::visit::{Visit, VisitWith};
 
@@ -270,6 +271,12 @@ impl Finder<'_> {
             Stmt::Decl(Decl::Var(var)) => {
                 let [d] = var.decls.as_slice() else { return };
                 let Some(Expr::Await(awaited)) = d.init.as_deref().map(unparen) else { return };
+                if let (Pat::Array(pattern), Expr::Call(call)) = (&d.name, unparen(&awaited.arg)) {
+                    if is_promise_all(call) {
+                        self.promise_all(stmt, pattern, call, rest);
+                    }
+                    return;
+                }
                 let Some(chain) = self.clients.chain(&awaited.arg) else { return };
                 match &d.name {
                     Pat::Object(pattern) => self.destructured(stmt, pattern, &chain, rest),
@@ -379,33 +386,123 @@ impl Finder<'_> {
     /// Inserts `lines` after `stmt` (a leading tab means one more indent level;
     /// statements get the file's semicolons), plus `extra` (an edit inside it).
     fn insert_after(&mut self, stmt: &Stmt, lines: &[String], extra: Option<Edit>) {
+        self.insert_checks_after(stmt, &[lines.to_vec()], extra.into_iter().collect());
+    }
+
+    /// Inserts each check (its lines: a leading tab means one more indent
+    /// level; statements get the file's semicolons) after `stmt`, plus `extra`
+    /// edits inside it.
+    fn insert_checks_after(&mut self, stmt: &Stmt, checks: &[Vec<String>], extra: Vec<Edit>) {
         let text = self.file.text;
         let style = self.file.style;
         let Some(After { at, eol, indent, semi }) = after_stmt(text, style, range(stmt)) else { return };
         let mut out = String::new();
-        let block = lines.len() > 1;
-        for line in lines {
-            out.push_str(eol);
-            out.push_str(indent);
-            let (deeper, line) = match line.strip_prefix('\t') {
-                Some(inner) => (true, inner),
-                None => (false, line.as_str()),
-            };
-            if deeper {
-                out.push_str(&style.indent);
-            }
-            out.push_str(line);
-            let is_statement = !block || deeper;
-            if is_statement {
-                out.push_str(if block { style.semi() } else { semi });
+        for (n, lines) in checks.iter().enumerate() {
+            let block = lines.len() > 1;
+            let last_check = n + 1 == checks.len();
+            for line in lines {
+                out.push_str(eol);
+                out.push_str(indent);
+                let (deeper, line) = match line.strip_prefix('\t') {
+                    Some(inner) => (true, inner),
+                    None => (false, line.as_str()),
+                };
+                if deeper {
+                    out.push_str(&style.indent);
+                }
+                out.push_str(line);
+                if !block {
+                    // ASI only matters before the code that follows the insert.
+                    // Our own next line starts with `if`: only the last one
+                    // needs the ASI-aware choice.
+                    out.push_str(if last_check { semi } else { style.semi() });
+                } else if deeper {
+                    out.push_str(style.semi());
+                }
             }
         }
-        if let Some(extra) = extra {
-            self.edits.push(extra);
-        }
+        self.edits.extend(extra);
         self.edits.push(Edit::insert(at, out));
         self.lines.push(line_col(text, range(stmt).start).0);
     }
+
+    /// `const [{ data: a }, { data: b }] = await Promise.all([q1, q2])`.
+    fn promise_all(&mut self, stmt: &Stmt, pattern: &ArrayPat, call: &CallExpr, rest: &[&Stmt]) {
+        let Some(Expr::Array(list)) = call.args.first().map(|a| &*a.expr) else { return };
+        let mut checks = Vec::new();
+        let mut extra = Vec::new();
+        for (elem, value) in pattern.elems.iter().zip(&list.elems) {
+            let (Some(elem), Some(value)) = (elem, value) else { continue };
+            if value.spread.is_some() {
+                return;
+            }
+            let Some(chain) = self.clients.chain(&value.expr) else { continue };
+            match elem {
+                Pat::Object(object) => {
+                    let mut error_name = None;
+                    let mut data_name = None;
+                    for prop in &object.props {
+                        match prop {
+                            ObjectPatProp::Assign(a) if &*a.key.sym == "error" => {
+                                error_name = Some("error".to_string())
+                            }
+                            ObjectPatProp::KeyValue(kv) => {
+                                let key = match &kv.key {
+                                    PropName::Ident(i) => i.sym.to_string(),
+                                    _ => continue,
+                                };
+                                let value = match &*kv.value {
+                                    Pat::Ident(b) => Some(b.id.sym.to_string()),
+                                    _ => None,
+                                };
+                                match key.as_str() {
+                                    "error" => match value {
+                                        Some(v) => error_name = Some(v),
+                                        None => return,
+                                    },
+                                    "data" => data_name = value,
+                                    _ => {}
+                                }
+                            }
+                            ObjectPatProp::Rest(_) => return,
+                            _ => {}
+                        }
+                    }
+                    match error_name {
+                        Some(name) if is_read(&name, rest) => {}
+                        Some(name) => checks.push(self.check(&name, &chain)),
+                        None => {
+                            let Some(last) = object.props.last() else { continue };
+                            let mut names = Vec::new();
+                            if let Some(d) = data_name.as_deref().filter(|d| *d != "data") {
+                                names.push(format!("{d}Error"));
+                            }
+                            names.extend(chain.error_names());
+                            let Some(name) = self.pick(names) else { return };
+                            extra.push(Edit::insert(range(last).end, format!(", error: {name}")));
+                            checks.push(self.check(&name, &chain));
+                        }
+                    }
+                }
+                Pat::Ident(b) => {
+                    let name = b.id.sym.to_string();
+                    if only_data_read(&name, rest) {
+                        checks.push(self.check(&format!("{name}.error"), &chain));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !checks.is_empty() {
+            self.insert_checks_after(stmt, &checks, extra);
+        }
+    }
+}
+
+fn is_promise_all(call: &CallExpr) -> bool {
+    matches!(&call.callee, Callee::Expr(c) if matches!(&**c, Expr::Member(m)
+        if matches!(&*m.obj, Expr::Ident(o) if &*o.sym == "Promise")
+            && matches!(&m.prop, MemberProp::Ident(p) if &*p.sym == "all")))
 }
 
 fn unparen(e: &Expr) -> &Expr {
