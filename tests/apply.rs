@@ -19,7 +19,7 @@ fn dry_run_writes_nothing_and_shows_every_change() {
         assert_eq!(snapshot(&copy.root), before, "{name}: dry-run wrote something");
         assert!(!copy.root.join(".harden").exists(), "{name}: dry-run created .harden/");
         let shown = stdout(&out);
-        assert!(shown.contains("fetch-ok · "), "{name}: no change shown:\n{shown}");
+        assert!(shown.contains("diff --git "), "{name}: no change shown:\n{shown}");
         assert!(shown.contains("why: "), "{name}: no why line");
         assert!(stderr(&out).contains("proposed"), "{name}: no summary");
     }

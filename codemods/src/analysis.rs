@@ -58,6 +58,11 @@ impl Bindings {
         bindings
     }
 
+    /// Every declared name.
+    pub fn names(&self) -> impl Iterator<Item = String> + '_ {
+        self.names.keys().cloned()
+    }
+
     pub fn declares(&self, name: &str) -> bool {
         self.names.contains_key(name)
     }

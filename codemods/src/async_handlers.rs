@@ -18,11 +18,11 @@ use swc_core::ecma::ast::{
 };
 use swc_core::ecma::visit::{Visit, VisitWith};
 
-use crate::analysis::{declares_toast_hook, Bindings, ToastApi};
+use crate::analysis::{declares_toast_hook, has_jsx, Bindings, ToastApi};
 use crate::codemod::{Codemod, FileCtx, Proposal, Stack};
 use crate::edit::Edit;
 use crate::parse::{line_col, range};
-use crate::wrap::{action_words, awaits_outside_try, returns_value, wrap_in_try};
+use crate::wrap::{awaits_outside_try, returns_value, wrap_in_try, wrap_in_try_finally};
 
 pub struct AsyncHandlers;
 
@@ -44,6 +44,10 @@ impl Codemod for AsyncHandlers {
     }
 
     fn run(&self, file: &FileCtx) -> Option<Proposal> {
+        // Components and hooks only: a script's `main()` must keep failing loudly.
+        if !has_jsx(file.program) && !imports_react(file.program) {
+            return None;
+        }
         let mut refs = Refs::default();
         file.program.visit_with(&mut refs);
         let mut finder = Finder {
@@ -51,6 +55,7 @@ impl Codemod for AsyncHandlers {
             refs,
             toast: ToastApi::detect(file.program),
             hooks: Vec::new(),
+            in_effect: 0,
             edits: Vec::new(),
             found: Vec::new(),
         };
@@ -77,6 +82,10 @@ impl Codemod for AsyncHandlers {
 #[derive(Default)]
 struct Refs {
     handler_uses: HashMap<String, usize>,
+    /// Names handed to an `on*` JSX attribute (directly or `() => name(…)`).
+    jsx_uses: HashSet<String>,
+    /// Same-file functions whose awaits all sit inside their own try.
+    catches_all: HashSet<String>,
     all_uses: HashMap<String, usize>,
     /// Names of functions called from an effect callback.
     effect_calls: HashSet<String>,
@@ -115,7 +124,19 @@ impl Visit for Refs {
     }
 
     fn visit_fn_decl(&mut self, f: &FnDecl) {
+        if f.function.body.as_ref().is_some_and(|b| catches_everything(&b.stmts)) {
+            self.catches_all.insert(f.ident.sym.to_string());
+        }
         f.function.visit_with(self);
+    }
+
+    fn visit_var_declarator(&mut self, d: &VarDeclarator) {
+        if let (Pat::Ident(name), Some(Expr::Arrow(a))) = (&d.name, d.init.as_deref()) {
+            if matches!(&*a.body, ArrowFunctionBody::FunctionBody(b) if catches_everything(&b.stmts)) {
+                self.catches_all.insert(name.id.sym.to_string());
+            }
+        }
+        d.visit_children_with(self);
     }
 
     fn visit_jsx_attr(&mut self, attr: &JSXAttr) {
@@ -124,10 +145,13 @@ impl Visit for Refs {
                 match &**e {
                     Expr::Ident(id) => {
                         *self.handler_uses.entry(id.sym.to_string()).or_default() += 1;
+                        self.jsx_uses.insert(id.sym.to_string());
                     }
                     Expr::Arrow(a) => {
                         if let ArrowFunctionBody::Expr(body) = &*a.body {
-                            self.called_as_handler(body);
+                            if let Some(name) = self.called_as_handler(body) {
+                                self.jsx_uses.insert(name);
+                            }
                         }
                     }
                     _ => {}
@@ -173,6 +197,7 @@ struct Finder<'a> {
     toast: Option<ToastApi>,
     /// For each enclosing function: does it destructure `toast` from `useToast()`?
     hooks: Vec<bool>,
+    in_effect: usize,
     edits: Vec<Edit>,
     found: Vec<String>,
 }
@@ -230,14 +255,17 @@ impl Visit for Finder<'_> {
     }
 
     fn visit_call_expr(&mut self, call: &CallExpr) {
-        if is_effect(call) {
+        let effect = is_effect(call);
+        if effect {
             if let Some(Expr::Arrow(cb)) = call.args.first().map(|a| &*a.expr) {
                 if let ArrowFunctionBody::FunctionBody(body) = &*cb.body {
                     self.effect_chains(&body.stmts);
                 }
             }
         }
+        self.in_effect += usize::from(effect);
         call.visit_children_with(self);
+        self.in_effect -= usize::from(effect);
     }
 
     fn visit_expr_stmt(&mut self, s: &ExprStmt) {
@@ -246,7 +274,7 @@ impl Visit for Finder<'_> {
             if let Callee::Expr(callee) = &c.callee {
                 if let Expr::Paren(p) = &**callee {
                     if let Expr::Arrow(a) = &*p.expr {
-                        if c.args.is_empty() && self.wrap(&init_fn(a), "effect") {
+                        if c.args.is_empty() && self.in_effect > 0 && self.wrap(&init_fn(a), "effect") {
                             return;
                         }
                     }
@@ -313,6 +341,10 @@ impl Finder<'_> {
         if !is_async || stmts.is_empty() || !awaits_outside_try(stmts) || returns_value(stmts) {
             return false;
         }
+        // Only timers, or same-file functions that catch everything: nothing to catch.
+        if !awaits_something_that_can_fail(stmts, &self.refs.catches_all) {
+            return false;
+        }
         let names = match body {
             Body::Arrow(a) => Bindings::of_node(*a),
             Body::Function(f) => Bindings::of_node(*f),
@@ -328,11 +360,12 @@ impl Finder<'_> {
         )];
         let toast_in_scope = self.toast.as_ref().filter(|t| !t.via_hook || self.hooks.iter().any(|h| *h));
         if let Some(toast) = toast_in_scope {
-            lines.push(format!("{}{}", toast.call(&user_message(name), style), style.semi()));
+            lines.push(format!("{}{}", toast.call(USER_MESSAGE, style), style.semi()));
         }
-        let Some(edit) = wrap_in_try(self.file.text, style, stmts, block.end, param, &lines) else {
-            return false;
-        };
+        let finally_from = stmts.len() - trailing_resets(stmts);
+        let edit = wrap_in_try_finally(self.file.text, style, stmts, finally_from, block.end, param, &lines)
+            .or_else(|| wrap_in_try(self.file.text, style, stmts, block.end, param, &lines));
+        let Some(edit) = edit else { return false };
         self.found.push(format!("`{name}` on line {}", line_col(self.file.text, block.start).0));
         self.edits.push(edit);
         true
@@ -381,19 +414,72 @@ fn then_chain_root(call: &CallExpr) -> Option<String> {
     }
 }
 
-/// What the user is told: "Could not delete task", or a generic line when the
-/// name says nothing ("handleClick").
-fn user_message(name: &str) -> String {
-    let words = action_words(name);
-    let generic = ["click", "change", "press", "key down", "key up", "effect", "select", "blur", "focus"];
-    if words.is_empty()
-        || generic.contains(&words.as_str())
-        || is_event(name)
-            && words.split(' ').count() == 1
-            && !matches!(words.as_str(), "submit" | "save" | "delete")
-    {
-        "Something went wrong. Please try again.".into()
+/// What the user is told. Fixed on purpose: text built from identifiers reads
+/// badly ("Could not task composer submit") and may not match the UI's language.
+const USER_MESSAGE: &str = "Something went wrong. Please try again.";
+
+fn imports_react(program: &swc_core::ecma::ast::Program) -> bool {
+    let swc_core::ecma::ast::Program::Module(m) = program else { return false };
+    m.body.iter().any(|i| {
+        matches!(i, swc_core::ecma::ast::ModuleItem::ModuleDecl(swc_core::ecma::ast::ModuleDecl::Import(d))
+            if d.src.value.to_string_lossy() == "react")
+    })
+}
+
+/// A body with a try whose awaits all sit inside it.
+fn catches_everything(stmts: &[Stmt]) -> bool {
+    stmts.iter().any(|s| matches!(s, Stmt::Try(_))) && !awaits_outside_try(stmts)
+}
+
+/// Whether any await outside a try could reject: not `new Promise(…)`
+/// timers, not calls to same-file functions that catch everything.
+fn awaits_something_that_can_fail(stmts: &[Stmt], safe: &HashSet<String>) -> bool {
+    struct Awaits<'s> {
+        safe: &'s HashSet<String>,
+        risky: bool,
+    }
+    impl Visit for Awaits<'_> {
+        fn visit_await_expr(&mut self, a: &swc_core::ecma::ast::AwaitExpr) {
+            let harmless = match &*a.arg {
+                Expr::New(n) => matches!(&*n.callee, Expr::Ident(i) if &*i.sym == "Promise"),
+                Expr::Call(c) => {
+                    matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if self.safe.contains(&*i.sym)))
+                }
+                _ => false,
+            };
+            self.risky |= !harmless;
+            a.visit_children_with(self);
+        }
+        fn visit_try_stmt(&mut self, t: &swc_core::ecma::ast::TryStmt) {
+            t.handler.visit_with(self);
+            t.finalizer.visit_with(self);
+        }
+        fn visit_function(&mut self, _: &Function) {}
+        fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
+    }
+    let mut v = Awaits { safe, risky: false };
+    for s in stmts {
+        s.visit_with(&mut v);
+    }
+    v.risky
+}
+
+/// How many statements at the end are state resets (`setLoading(false)`),
+/// which belong in a `finally` so that a failure does not leave a spinner.
+fn trailing_resets(stmts: &[Stmt]) -> usize {
+    let is_reset = |s: &Stmt| {
+        let Stmt::Expr(e) = s else { return false };
+        let Expr::Call(c) = &*e.expr else { return false };
+        let setter = matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Ident(i)
+            if i.sym.starts_with("set") && i.sym[3..].starts_with(|c: char| c.is_ascii_uppercase())));
+        let to_false = matches!(c.args.as_slice(), [a] if matches!(&*a.expr, Expr::Lit(swc_core::ecma::ast::Lit::Bool(b)) if !b.value));
+        setter && to_false
+    };
+    let count = stmts.iter().rev().take_while(|s| is_reset(s)).count();
+    // Resets only make sense after the work; a body that is nothing but them stays as is.
+    if count == stmts.len() {
+        0
     } else {
-        format!("Could not {words}")
+        count
     }
 }

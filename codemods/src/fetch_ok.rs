@@ -276,8 +276,9 @@ fn unwrap(mut expr: &Expr) -> Option<&Expr> {
 }
 
 /// The code reads the server's error report from the parsed body
-/// (`const data = await res.json(); if (data.error) …`): a throw before it
-/// would replace that message with a generic one.
+/// (`const data = await res.json(); if (data.error) …`), or copes with an
+/// unexpected body on its own (`data?.items || []`, `Array.isArray(data)`):
+/// a throw before it would replace that handling.
 fn body_error_is_inspected(read_at: usize, rest: &[StmtRef]) -> bool {
     let Some(index) = rest.iter().position(|s| {
         let r = match s {
@@ -309,12 +310,54 @@ fn body_error_is_inspected(read_at: usize, rest: &[StmtRef]) -> bool {
     }
 }
 
+/// `a` in `a.b?.c[0]`.
+fn root_ident(mut e: &Expr) -> Option<&str> {
+    loop {
+        e = match e {
+            Expr::Member(m) => &m.obj,
+            Expr::OptChain(c) => match &*c.base {
+                swc_core::ecma::ast::OptChainBase::Member(m) => &m.obj,
+                swc_core::ecma::ast::OptChainBase::Call(c) => &c.callee,
+            },
+            Expr::Paren(p) => &p.expr,
+            Expr::Ident(i) => return Some(&i.sym),
+            _ => return None,
+        }
+    }
+}
+
 struct Fields {
     name: String,
     error_read: bool,
 }
 
 impl Visit for Fields {
+    // `data?.items || []`: the code already copes with an unexpected body.
+    fn visit_opt_chain_expr(&mut self, chain: &swc_core::ecma::ast::OptChainExpr) {
+        if let swc_core::ecma::ast::OptChainBase::Member(m) = &*chain.base {
+            if root_ident(&m.obj).is_some_and(|root| *root == *self.name) {
+                self.error_read = true;
+            }
+        }
+        chain.visit_children_with(self);
+    }
+
+    // `Array.isArray(data)`: the shape is checked before use.
+    fn visit_call_expr(&mut self, call: &swc_core::ecma::ast::CallExpr) {
+        let is_array_check = matches!(&call.callee, Callee::Expr(c) if matches!(&**c, Expr::Member(m)
+            if matches!(&*m.obj, Expr::Ident(o) if &*o.sym == "Array")
+                && matches!(&m.prop, MemberProp::Ident(p) if &*p.sym == "isArray")));
+        if is_array_check
+            && call
+                .args
+                .iter()
+                .any(|a| matches!(unwrap(&a.expr), Some(Expr::Ident(i)) if *i.sym == *self.name))
+        {
+            self.error_read = true;
+        }
+        call.visit_children_with(self);
+    }
+
     fn visit_member_expr(&mut self, member: &MemberExpr) {
         if let (Some(Expr::Ident(obj)), MemberProp::Ident(prop)) = (unwrap(&member.obj), &member.prop) {
             if *obj.sym == *self.name && ERROR_FIELDS.contains(&&*prop.sym) {

@@ -6,11 +6,12 @@
 //! error details never reach the client.
 //!
 //! Covers Next route handlers (`app/**/route.ts`), Next pages API handlers,
-//! server actions (`"use server"`), Supabase edge functions (`serve`,
-//! `Deno.serve`) and Express route callbacks (Express 4: the error goes to
-//! `next(error)`), and gives an Express app a final error middleware when it
-//! has none. Left alone: bodies with no await outside a `try`, handlers that
-//! call Next's `redirect()`/`notFound()` (they throw on purpose).
+//! Supabase edge functions (`serve`, `Deno.serve`) and Express route
+//! callbacks (Express 4: the error goes to `next(error)`), and gives an
+//! Express app a final error middleware when it has none. Left alone: bodies
+//! with no await outside a `try`, bodies partly inside their own try/catch,
+//! handlers that call Next's `redirect()`/`notFound()` (they throw on purpose),
+//! server actions (Next already logs them and masks the error).
 
 use swc_core::ecma::ast::{
     ArrowExpr, ArrowFunctionBody, BinExpr, CallExpr, Callee, Decl, ExportDefaultDecl, ExportDefaultExpr,
@@ -109,19 +110,9 @@ impl Codemod for ServerErrors {
                     out.wrap(&body, &lines, "handler", 0);
                 }
             }
-            FileKind::ServerActions => {
-                for (name, body) in exported_functions(body) {
-                    let lines = vec![
-                        format!("console.error({}, {{e}}){}", out.q(&format!("{name} failed:")), out.semi()),
-                        format!(
-                            "throw new Error({}){}",
-                            out.q("Something went wrong. Please try again."),
-                            out.semi()
-                        ),
-                    ];
-                    out.wrap(&body, &lines, &name, 0);
-                }
-            }
+            // Next already logs a server action's error and sends the client a
+            // masked one; a catch here would only hide `redirect()` and friends.
+            FileKind::ServerActions => {}
             FileKind::Edge { name } => {
                 let cors = cors_headers(file.program);
                 for handler in serve_handlers(body) {
@@ -362,6 +353,11 @@ impl Out<'_> {
         if !body.is_async() || stmts.is_empty() || !awaits_outside_try(stmts) || calls_next_thrower(stmts) {
             return false;
         }
+        // A body partly covered by its own try/catch: its author chose what
+        // to catch; a second, outer try would only nest (precision first).
+        if stmts.iter().any(|s| matches!(s, Stmt::Try(_))) {
+            return false;
+        }
         let names = body.names();
         let Some(param) = ["error", "err", "caughtError"].into_iter().find(|n| !names.declares(n)) else {
             return false;
@@ -402,7 +398,7 @@ impl Out<'_> {
                 )
             }
         };
-        let lines = vec![format!("{next}(error){}", self.semi())];
+        let lines = vec![format!("{next}({{e}}){}", self.semi())];
         let before = self.edits.len();
         if self.wrap(handler, &lines, &format!("{path} route"), 0) {
             if let Some(add) = add {

@@ -401,6 +401,41 @@ impl Chain {
         Some(chain)
     }
 
+    /// Changes something (a later failure would not undo it).
+    pub fn is_write(&self) -> bool {
+        match self.kind {
+            ChainKind::Insert
+            | ChainKind::Update
+            | ChainKind::Upsert
+            | ChainKind::Delete
+            | ChainKind::Rpc => true,
+            ChainKind::Invoke => true,
+            ChainKind::Storage => {
+                self.target.as_deref() != Some("download") && self.target.as_deref() != Some("list")
+            }
+            ChainKind::Auth => !matches!(self.target.as_deref(), Some("getUser" | "getSession")),
+            ChainKind::Select => false,
+        }
+    }
+
+    /// A call whose failure should be reported, never made fatal: sign-outs,
+    /// audit and log tables.
+    pub fn is_secondary(&self) -> bool {
+        let target = self.target.as_deref().unwrap_or("").to_ascii_lowercase();
+        target == "signout"
+            || ["audit", "log", "telemetry", "analytics", "event", "execution"]
+                .iter()
+                .any(|w| target.contains(w))
+    }
+
+    /// "Nothing found" comes back as an error: `.single()` reads, and the
+    /// session reads of `auth` (no session is an error too).
+    pub fn absence_is_error(&self) -> bool {
+        (self.single && self.kind == ChainKind::Select)
+            || (self.kind == ChainKind::Auth
+                && matches!(self.target.as_deref(), Some("getUser" | "getSession")))
+    }
+
     /// What the call does, for messages: "load projects", "sign in".
     pub fn action(&self) -> String {
         let target = self.target.as_deref().map(words).unwrap_or_default();

@@ -54,6 +54,7 @@ impl Codemod for SupabaseErrors {
             data_module: !has_jsx(file.program) || server_file,
             stack: Vec::new(),
             pending: None,
+            next_is_callback: false,
             edits: Vec::new(),
             lines: Vec::new(),
         };
@@ -118,6 +119,13 @@ struct FnCtx {
     /// Every name declared inside the function, and those this run added.
     names: Bindings,
     added: HashSet<String>,
+    /// A write already happened earlier in this function: failing now would
+    /// report a failure for work that was done (and invite a retry).
+    committed: bool,
+    /// A callback of `.map`/`.forEach`: one toast per element is too many.
+    per_element: bool,
+    /// Inside a `try` whose `catch {}` is empty: a throw would vanish there.
+    swallowed: bool,
 }
 
 struct Finder<'a> {
@@ -132,6 +140,8 @@ struct Finder<'a> {
     stack: Vec<FnCtx>,
     /// The kind of the next function entered (set by its declaration).
     pending: Option<Kind>,
+    /// The next function entered is an element callback (`.map(fn)`).
+    next_is_callback: bool,
     edits: Vec<Edit>,
     lines: Vec<usize>,
 }
@@ -216,14 +226,31 @@ impl Visit for Finder<'_> {
         self.stack.pop();
     }
 
+    fn visit_call_expr(&mut self, call: &CallExpr) {
+        let per_element = matches!(&call.callee, Callee::Expr(c) if matches!(&**c, Expr::Member(m)
+            if matches!(&m.prop, MemberProp::Ident(p) if matches!(&*p.sym, "map" | "forEach" | "flatMap"))));
+        call.callee.visit_with(self);
+        for arg in &call.args {
+            self.next_is_callback = per_element && is_fn(Some(&arg.expr));
+            arg.visit_with(self);
+            self.next_is_callback = false;
+        }
+    }
+
     fn visit_try_stmt(&mut self, t: &TryStmt) {
-        let outer = self.stack.last().map(|c| c.in_try);
+        let outer = self.stack.last().map(|c| (c.in_try, c.swallowed));
+        // Throwing into `try/finally` escapes, and into an empty `catch {}`
+        // vanishes: only a catch that does something handles it.
+        let catches = t.handler.as_ref().is_some_and(|h| !h.body.stmts.is_empty());
+        let swallows = t.handler.as_ref().is_some_and(|h| h.body.stmts.is_empty());
         if let Some(c) = self.stack.last_mut() {
-            c.in_try = true;
+            c.in_try = catches;
+            c.swallowed |= swallows;
         }
         t.block.visit_with(self);
-        if let (Some(c), Some(outer)) = (self.stack.last_mut(), outer) {
-            c.in_try = outer;
+        if let (Some(c), Some((in_try, swallowed))) = (self.stack.last_mut(), outer) {
+            c.in_try = in_try;
+            c.swallowed = swallowed;
         }
         t.handler.visit_with(self);
         t.finalizer.visit_with(self);
@@ -237,15 +264,30 @@ fn is_fn(e: Option<&Expr>) -> bool {
 impl Finder<'_> {
     fn enter(&mut self, toast_hook: bool, names: Bindings) {
         let kind = self.pending.take().unwrap_or(Kind::Other);
-        self.stack.push(FnCtx { kind, in_try: false, toast_hook, names, added: HashSet::new() });
+        let per_element = std::mem::take(&mut self.next_is_callback);
+        self.stack.push(FnCtx {
+            kind,
+            in_try: false,
+            toast_hook,
+            names,
+            added: HashSet::new(),
+            committed: false,
+            per_element,
+            swallowed: false,
+        });
     }
 
     fn throws_handled(&self) -> bool {
-        self.stack.last().is_some_and(|c| c.in_try || c.kind == Kind::Throws)
+        self.stack
+            .last()
+            .is_some_and(|c| (c.in_try || c.kind == Kind::Throws) && !c.committed && !c.swallowed)
     }
 
     fn toast_available(&self) -> Option<&ToastApi> {
         let toast = self.toast.as_ref()?;
+        if self.stack.last().is_some_and(|c| c.per_element) {
+            return None;
+        }
         (!toast.via_hook || self.stack.iter().any(|c| c.toast_hook)).then_some(toast)
     }
 
@@ -267,6 +309,26 @@ impl Finder<'_> {
         if self.stack.is_empty() {
             return; // module top level: nowhere sensible to report to
         }
+        self.consider_call(stmt, rest);
+        if self.writes(stmt) {
+            if let Some(c) = self.stack.last_mut() {
+                c.committed = true;
+            }
+        }
+    }
+
+    /// The statement awaits a Supabase call that changes something.
+    fn writes(&self, stmt: &Stmt) -> bool {
+        let awaited = match stmt {
+            Stmt::Decl(Decl::Var(v)) => v.decls.first().and_then(|d| d.init.as_deref()),
+            Stmt::Expr(e) => Some(&*e.expr),
+            _ => None,
+        };
+        let Some(Expr::Await(a)) = awaited.map(unparen) else { return false };
+        self.clients.chain(&a.arg).is_some_and(|c| c.is_write())
+    }
+
+    fn consider_call(&mut self, stmt: &Stmt, rest: &[&Stmt]) {
         match stmt {
             Stmt::Decl(Decl::Var(var)) => {
                 let [d] = var.decls.as_slice() else { return };
@@ -338,9 +400,10 @@ impl Finder<'_> {
                 _ => {}
             }
         }
-        // `.single()` makes "no row" an error: code that tests `!data` already
-        // handles that case its own way.
-        if chain.single && data_name.as_deref().is_some_and(|d| tests_absence(d, rest)) {
+        // `.single()` makes "no row" an error, and `auth.getUser()` makes "no
+        // session" one: code that branches on the data handles those cases
+        // its own way (`if (!user) navigate("/login")`).
+        if chain.absence_is_error() && data_names(pattern).iter().any(|d| tests_absence(d, rest)) {
             return;
         }
         match error_name {
@@ -366,17 +429,17 @@ impl Finder<'_> {
 
     /// The check for `error` (an expression), without the leading line break.
     fn check(&self, error: &str, chain: &Chain) -> Vec<String> {
-        if self.throws_handled() {
+        if self.throws_handled() && !chain.is_secondary() {
             return vec![format!("if ({error}) throw {error}")];
         }
         let style = self.file.style;
         let message = format!("Could not {}", chain.action());
         let log = format!("console.error({}, {error})", style.quoted(&format!("{message}:")));
-        match self.toast_available() {
+        match self.toast_available().filter(|_| !chain.is_secondary()) {
             Some(toast) => vec![
                 format!("if ({error}) {{"),
                 format!("\t{log}"),
-                format!("\t{}", toast.call(&message, style)),
+                format!("\t{}", toast.call(USER_MESSAGE, style)),
                 "}".into(),
             ],
             None => vec![format!("if ({error}) {log}")],
@@ -499,6 +562,27 @@ impl Finder<'_> {
     }
 }
 
+/// What a toast tells the user. Fixed on purpose: text built from table names
+/// reads badly and may not match the UI's language; the log says which call.
+const USER_MESSAGE: &str = "Something went wrong. Please try again.";
+
+/// The names bound by the `data` part of a `{ data, error }` pattern.
+fn data_names(pattern: &ObjectPat) -> Vec<String> {
+    let mut names = Vec::new();
+    for prop in &pattern.props {
+        match prop {
+            ObjectPatProp::Assign(a) if &*a.key.sym == "data" => names.push("data".to_string()),
+            ObjectPatProp::KeyValue(kv) if matches!(&kv.key, PropName::Ident(k) if &*k.sym == "data") => {
+                let mut b = Bindings::default();
+                kv.value.visit_with(&mut b);
+                names.extend(b.names());
+            }
+            _ => {}
+        }
+    }
+    names
+}
+
 fn is_promise_all(call: &CallExpr) -> bool {
     matches!(&call.callee, Callee::Expr(c) if matches!(&**c, Expr::Member(m)
         if matches!(&*m.obj, Expr::Ident(o) if &*o.sym == "Promise")
@@ -558,10 +642,24 @@ fn only_data_read(name: &str, rest: &[&Stmt]) -> bool {
     !u.other
 }
 
-/// `!data` or `data == null` somewhere after.
+/// The code branches on `name`: `!data`, `if (data)`, `data ? … : …`,
+/// `data && …`, `data == null`.
 fn tests_absence(name: &str, rest: &[&Stmt]) -> bool {
     struct Tests<'n>(&'n str, bool);
+    impl Tests<'_> {
+        fn is(&self, e: &Expr) -> bool {
+            matches!(unparen(e), Expr::Ident(i) if &*i.sym == self.0)
+        }
+    }
     impl Visit for Tests<'_> {
+        fn visit_if_stmt(&mut self, s: &swc_core::ecma::ast::IfStmt) {
+            self.1 |= self.is(&s.test);
+            s.visit_children_with(self);
+        }
+        fn visit_cond_expr(&mut self, c: &swc_core::ecma::ast::CondExpr) {
+            self.1 |= self.is(&c.test);
+            c.visit_children_with(self);
+        }
         fn visit_unary_expr(&mut self, u: &swc_core::ecma::ast::UnaryExpr) {
             if u.op == UnaryOp::Bang && matches!(&*u.arg, Expr::Ident(i) if &*i.sym == self.0) {
                 self.1 = true;
@@ -569,6 +667,12 @@ fn tests_absence(name: &str, rest: &[&Stmt]) -> bool {
             u.visit_children_with(self);
         }
         fn visit_bin_expr(&mut self, b: &swc_core::ecma::ast::BinExpr) {
+            use swc_core::ecma::ast::BinaryOp;
+            if matches!(b.op, BinaryOp::LogicalAnd | BinaryOp::LogicalOr | BinaryOp::NullishCoalescing)
+                && (self.is(&b.left) || self.is(&b.right))
+            {
+                self.1 = true;
+            }
             let side = |e: &Expr| matches!(e, Expr::Ident(i) if &*i.sym == self.0);
             let nullish = |e: &Expr| {
                 matches!(e, Expr::Lit(swc_core::ecma::ast::Lit::Null(_)))

@@ -25,6 +25,24 @@ pub fn wrap_in_try(
     catch_param: &str,
     catch_lines: &[String],
 ) -> Option<Edit> {
+    wrap_in_try_finally(text, style, stmts, stmts.len(), body_end, catch_param, catch_lines)
+}
+
+/// Like [`wrap_in_try`], with `stmts[finally_from..]` moved into a `finally`
+/// block (state resets such as `setLoading(false)` that must also run when
+/// something failed).
+pub fn wrap_in_try_finally(
+    text: &str,
+    style: &Style,
+    stmts: &[Stmt],
+    finally_from: usize,
+    body_end: usize,
+    catch_param: &str,
+    catch_lines: &[String],
+) -> Option<Edit> {
+    if finally_from == 0 {
+        return None;
+    }
     let first = range(stmts.first()?);
     let last = range(stmts.last()?);
     if !starts_line(text, first.start) {
@@ -41,16 +59,38 @@ pub fn wrap_in_try(
     let protected = protected_ranges(stmts);
     let unit = &style.indent;
 
-    let mut out = format!("{base}try {{{eol}");
-    let mut offset = start;
-    for line in text[start..end].split_inclusive('\n') {
-        let inside_literal = protected.iter().any(|r| r.start < offset && offset < r.end);
-        if !inside_literal && !line.trim().is_empty() {
-            out.push_str(unit);
+    let indented = |from: usize, to: usize| {
+        let mut out = String::new();
+        let mut offset = from;
+        for line in text[from..to].split_inclusive('\n') {
+            let inside_literal = protected.iter().any(|r| r.start < offset && offset < r.end);
+            if !inside_literal && !line.trim().is_empty() {
+                out.push_str(unit);
+            }
+            out.push_str(line);
+            offset += line.len();
         }
-        out.push_str(line);
-        offset += line.len();
-    }
+        out
+    };
+    // Where the try part ends and the finally part starts (whole lines).
+    let (try_end, finally_start) = match stmts.get(finally_from) {
+        Some(f) => {
+            let f = range(f);
+            if !starts_line(text, f.start) {
+                return None;
+            }
+            let previous = range(&stmts[finally_from - 1]);
+            let (try_end, finally_start) = (after_line(text, previous.end)?, line_start(text, f.start));
+            // Only blank lines between them (a comment there would be lost).
+            if !text.get(try_end..finally_start)?.trim().is_empty() {
+                return None;
+            }
+            (try_end, finally_start)
+        }
+        None => (end, end),
+    };
+    let mut out = format!("{base}try {{{eol}");
+    out.push_str(&indented(start, try_end));
     out.push_str(&format!("{eol}{base}}} catch ({catch_param}) {{{eol}"));
     for line in catch_lines {
         let depth = line.chars().take_while(|c| *c == '\t').count();
@@ -61,6 +101,11 @@ pub fn wrap_in_try(
     }
     out.push_str(base);
     out.push('}');
+    if finally_start < end {
+        out.push_str(&format!(" finally {{{eol}"));
+        out.push_str(&indented(finally_start, end));
+        out.push_str(&format!("{eol}{base}}}"));
+    }
     Some(Edit::replace(start..end, out))
 }
 
@@ -133,30 +178,6 @@ pub fn returns_value(stmts: &[Stmt]) -> bool {
     v.0
 }
 
-/// `handleDeleteTask` → "delete task"; `loadTasks`/`fetchTasks` → "load tasks".
-pub fn action_words(name: &str) -> String {
-    let trimmed = name
-        .strip_prefix("handle")
-        .or_else(|| name.strip_prefix("on"))
-        .filter(|r| r.starts_with(|c: char| c.is_ascii_uppercase()));
-    let base = trimmed.unwrap_or(name);
-    let mut words: Vec<String> = Vec::new();
-    for c in base.chars() {
-        if c.is_ascii_uppercase() || words.is_empty() {
-            words.push(String::new());
-        }
-        if let Some(w) = words.last_mut() {
-            w.push(c.to_ascii_lowercase());
-        }
-    }
-    if let Some(first) = words.first_mut() {
-        if matches!(first.as_str(), "fetch" | "get") {
-            *first = "load".into();
-        }
-    }
-    words.join(" ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,13 +218,5 @@ mod tests {
         assert!(!awaits_outside_try(&stmts));
         let (stmts, _) = body("async function f() {\n  try { g(); } finally { await h(); }\n}\n");
         assert!(awaits_outside_try(&stmts));
-    }
-
-    #[test]
-    fn words() {
-        assert_eq!(action_words("handleDeleteTask"), "delete task");
-        assert_eq!(action_words("fetchTasks"), "load tasks");
-        assert_eq!(action_words("onSubmit"), "submit");
-        assert_eq!(action_words("online"), "online");
     }
 }
