@@ -100,6 +100,7 @@ pub fn build(root: &Path, codemods: &[&'static dyn Codemod], config: &Config) ->
         changes.extend(file_changes);
         notes.extend(file_notes);
     }
+    changes.extend(dependency_changes(root, &project, &changes, &mut notes));
     notes.sort();
     Ok(Plan {
         project,
@@ -110,6 +111,53 @@ pub fn build(root: &Path, codemods: &[&'static dyn Codemod], config: &Config) ->
         elapsed: started.elapsed(),
         facts,
     })
+}
+
+/// Packages the accepted codemods' code imports but the app lacks, added to
+/// its `package.json` in one change per app (after the source changes).
+fn dependency_changes(
+    root: &Path,
+    project: &Project,
+    changes: &[Change],
+    notes: &mut Vec<Note>,
+) -> Vec<Change> {
+    let mut apps: Vec<&str> = Vec::new();
+    for change in
+        changes.iter().filter(|c| c.origin == "validate-input" && !c.path.starts_with("supabase/functions/"))
+    {
+        let app = project
+            .apps
+            .iter()
+            .filter(|a| a.dir.is_empty() || change.path.starts_with(&format!("{}/", a.dir)))
+            .max_by_key(|a| a.dir.len());
+        if let Some(app) = app.filter(|a| a.zod_major.is_none()) {
+            if !apps.contains(&app.dir.as_str()) {
+                apps.push(&app.dir);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for dir in apps {
+        let path = if dir.is_empty() { "package.json".to_string() } else { format!("{dir}/package.json") };
+        let Ok(text) = std::fs::read_to_string(root.join(&path)) else { continue };
+        let wanted: Vec<(&str, &str)> =
+            harden_codemods::DEPENDENCY_VERSIONS.iter().copied().filter(|(name, _)| *name == "zod").collect();
+        match harden_codemods::package_json::add_dependencies(&text, "dependencies", &wanted) {
+            Ok(Some(after)) => out.push(Change {
+                path,
+                origin: "validate-input",
+                title: harden_codemods::by_id("validate-input").map_or("", |m| m.title()),
+                why: "the new request schemas import zod, which this app does not depend on yet".into(),
+                before: Some(text),
+                after,
+            }),
+            Ok(None) => {}
+            Err(message) => {
+                notes.push(Note { path: path.clone(), message: format!("cannot add zod: {message}") })
+            }
+        }
+    }
+    out
 }
 
 /// Project-wide facts: the modules that create a Supabase client (a cheap text
@@ -145,7 +193,17 @@ fn project_facts(
             Some((app.dir.clone(), express.major.unwrap_or(4)))
         })
         .collect();
-    ProjectFacts { supabase_modules, express_majors }
+    let zod_majors = project.apps.iter().map(|app| (app.dir.clone(), app.zod_major)).collect();
+    let prisma = project
+        .apps
+        .iter()
+        .filter_map(|app| {
+            let path = project.root.join(&app.dir).join("prisma/schema.prisma");
+            let text = std::fs::read_to_string(path).ok()?;
+            Some((app.dir.clone(), harden_codemods::prisma::Schema::parse(&text)))
+        })
+        .collect();
+    ProjectFacts { supabase_modules, express_majors, zod_majors, prisma }
 }
 
 /// Recomputes one codemod's change on `text`, for when an earlier change to the

@@ -12,6 +12,7 @@ use crate::files::Note;
 
 #[derive(Debug)]
 pub struct Project {
+    pub root: PathBuf,
     pub name: String,
     /// The root app first (when it has a package.json), then nested ones.
     pub apps: Vec<App>,
@@ -27,6 +28,8 @@ pub struct App {
     pub dir: String,
     pub frameworks: Vec<Framework>,
     pub typescript: bool,
+    /// The major of `zod` it depends on, if it does.
+    pub zod_major: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,6 +112,7 @@ impl Project {
             };
             apps.push(App {
                 frameworks: frameworks(root.join(&dir).as_path(), &manifest),
+                zod_major: dependency(&manifest, "zod").and_then(major),
                 typescript: has_dependency(&manifest, "typescript")
                     || root.join(&dir).join("tsconfig.json").is_file(),
                 dir: dir.clone(),
@@ -118,7 +122,14 @@ impl Project {
             }
         }
         let package_manager = package_manager(root, root_manifest.as_ref().unwrap_or(&Value::Null));
-        Project { name, apps, package_manager, edge_functions: edge_functions(root), notes }
+        Project {
+            root: root.to_path_buf(),
+            name,
+            apps,
+            package_manager,
+            edge_functions: edge_functions(root),
+            notes,
+        }
     }
 
     /// The codemod stacks present anywhere in the project.

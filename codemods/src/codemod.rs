@@ -26,16 +26,34 @@ pub struct ProjectFacts {
     pub supabase_modules: std::collections::HashMap<String, crate::supabase::ClientModule>,
     /// Each app folder (`""` for the root) that uses Express, with its major.
     pub express_majors: Vec<(String, u64)>,
+    /// Each app folder and the major of `zod` it depends on (`None`: it does not).
+    pub zod_majors: Vec<(String, Option<u64>)>,
+    /// Each app folder with a `prisma/schema.prisma`, and what it says.
+    pub prisma: Vec<(String, crate::prisma::Schema)>,
+}
+
+/// The entry of `per_app` for the app folder that holds `path` (the deepest).
+fn for_app<'a, T>(per_app: &'a [(String, T)], path: &str) -> Option<&'a T> {
+    per_app
+        .iter()
+        .filter(|(dir, _)| dir.is_empty() || path.starts_with(&format!("{dir}/")))
+        .max_by_key(|(dir, _)| dir.len())
+        .map(|(_, v)| v)
 }
 
 impl ProjectFacts {
     /// The Express major of the app that holds `path` (the deepest app folder).
     pub fn express_major(&self, path: &str) -> Option<u64> {
-        self.express_majors
-            .iter()
-            .filter(|(dir, _)| dir.is_empty() || path.starts_with(&format!("{dir}/")))
-            .max_by_key(|(dir, _)| dir.len())
-            .map(|(_, major)| *major)
+        for_app(&self.express_majors, path).copied()
+    }
+
+    /// The zod major the file's app depends on (`None`: no zod yet).
+    pub fn zod_major(&self, path: &str) -> Option<u64> {
+        for_app(&self.zod_majors, path).copied().flatten()
+    }
+
+    pub fn prisma(&self, path: &str) -> Option<&crate::prisma::Schema> {
+        for_app(&self.prisma, path)
     }
 }
 

@@ -8,10 +8,12 @@ pub mod edit;
 pub mod fetch_ok;
 pub mod package_json;
 pub mod parse;
+pub mod prisma;
 pub mod server_errors;
 pub mod style;
 pub mod supabase;
 pub mod supabase_errors;
+pub mod validate_input;
 pub mod wrap;
 
 use analysis::Bindings;
@@ -23,11 +25,16 @@ use style::Style;
 /// nesting of [`parse::MAX_NESTING`] levels must fit (reserved, not used).
 pub const STACK_SIZE: usize = 256 << 20;
 
+/// Versions harden adds to `package.json` when a change needs a package the
+/// project lacks (current majors; an existing range is never touched).
+pub const DEPENDENCY_VERSIONS: &[(&str, &str)] = &[("zod", "^4.6.0")];
+
 /// Every codemod, in the fixed order they run in.
 pub fn all() -> &'static [&'static dyn Codemod] {
     // Catches first, so the checks added after them can throw into them.
     &[
         &server_errors::ServerErrors,
+        &validate_input::ValidateInput,
         &async_handlers::AsyncHandlers,
         &supabase_errors::SupabaseErrors,
         &fetch_ok::FetchOk,

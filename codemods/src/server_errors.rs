@@ -161,7 +161,7 @@ impl Codemod for ServerErrors {
     }
 }
 
-enum FileKind {
+pub(crate) enum FileKind {
     NextRoute { route: String },
     PagesApi { route: String },
     ServerActions,
@@ -170,7 +170,7 @@ enum FileKind {
 }
 
 impl FileKind {
-    fn of(file: &FileCtx) -> Option<FileKind> {
+    pub(crate) fn of(file: &FileCtx) -> Option<FileKind> {
         let path = file.path;
         let name = path.rsplit('/').next().unwrap_or(path);
         let stem = name.split('.').next().unwrap_or(name);
@@ -239,7 +239,7 @@ fn requires_express(program: &Program) -> bool {
     }
 }
 
-fn imports(program: &Program, module: &str, name: &str) -> bool {
+pub(crate) fn imports(program: &Program, module: &str, name: &str) -> bool {
     let Program::Module(m) = program else { return false };
     m.body.iter().any(|i| match i {
         ModuleItem::ModuleDecl(ModuleDecl::Import(d)) if d.src.value.to_string_lossy() == module => {
@@ -250,13 +250,13 @@ fn imports(program: &Program, module: &str, name: &str) -> bool {
 }
 
 #[derive(Clone, Copy)]
-enum FnBody<'a> {
+pub(crate) enum FnBody<'a> {
     Arrow(&'a ArrowExpr),
     Function(&'a Function),
 }
 
 impl<'a> FnBody<'a> {
-    fn stmts(&self) -> Option<&'a [Stmt]> {
+    pub(crate) fn stmts(&self) -> Option<&'a [Stmt]> {
         match self {
             FnBody::Arrow(a) => match &*a.body {
                 ArrowFunctionBody::FunctionBody(b) => Some(&b.stmts),
@@ -266,7 +266,7 @@ impl<'a> FnBody<'a> {
         }
     }
 
-    fn body_range(&self) -> Option<std::ops::Range<usize>> {
+    pub(crate) fn body_range(&self) -> Option<std::ops::Range<usize>> {
         match self {
             FnBody::Arrow(a) => match &*a.body {
                 ArrowFunctionBody::FunctionBody(b) => Some(range(b)),
@@ -276,28 +276,28 @@ impl<'a> FnBody<'a> {
         }
     }
 
-    fn is_async(&self) -> bool {
+    pub(crate) fn is_async(&self) -> bool {
         match self {
             FnBody::Arrow(a) => a.is_async,
             FnBody::Function(f) => f.is_async,
         }
     }
 
-    fn params(&self) -> Vec<&'a Pat> {
+    pub(crate) fn params(&self) -> Vec<&'a Pat> {
         match self {
             FnBody::Arrow(a) => a.params.iter().collect(),
             FnBody::Function(f) => f.params.iter().map(|p| &p.pat).collect(),
         }
     }
 
-    fn param_name(&self, i: usize) -> Option<String> {
+    pub(crate) fn param_name(&self, i: usize) -> Option<String> {
         match self.params().get(i)? {
             Pat::Ident(b) => Some(b.id.sym.to_string()),
             _ => None,
         }
     }
 
-    fn names(&self) -> Bindings {
+    pub(crate) fn names(&self) -> Bindings {
         match self {
             FnBody::Arrow(a) => Bindings::of_node(*a),
             FnBody::Function(f) => Bindings::of_node(*f),
@@ -306,7 +306,7 @@ impl<'a> FnBody<'a> {
 }
 
 /// `export async function GET()`, `export const POST = async () => {}`.
-fn exported_functions(items: &[ModuleItem]) -> Vec<(String, FnBody<'_>)> {
+pub(crate) fn exported_functions(items: &[ModuleItem]) -> Vec<(String, FnBody<'_>)> {
     let mut out = Vec::new();
     for item in items {
         let ModuleItem::ModuleDecl(ModuleDecl::ExportDecl(e)) = item else { continue };
@@ -473,8 +473,21 @@ fn is_preflight(stmt: &Stmt) -> bool {
     (is_options(right) && is_method(left)) || (is_options(left) && is_method(right))
 }
 
+/// `validate(schema)`, `celebrate({...})`, `zValidator(...)` and the like.
+fn is_validation_middleware(e: &Expr) -> bool {
+    let Expr::Call(c) = e else { return false };
+    let Callee::Expr(callee) = &c.callee else { return false };
+    let name = match &**callee {
+        Expr::Ident(i) => i.sym.to_string(),
+        Expr::Member(MemberExpr { prop: MemberProp::Ident(p), .. }) => p.sym.to_string(),
+        _ => return false,
+    }
+    .to_ascii_lowercase();
+    ["validat", "celebrate", "checkschema", "schema"].iter().any(|w| name.contains(w))
+}
+
 /// Handlers passed to `serve(...)` or `Deno.serve(...)` at the top level.
-fn serve_handlers(items: &[ModuleItem]) -> Vec<FnBody<'_>> {
+pub(crate) fn serve_handlers(items: &[ModuleItem]) -> Vec<FnBody<'_>> {
     let mut handlers = Vec::new();
     for item in items {
         let ModuleItem::Stmt(Stmt::Expr(e)) = item else { continue };
@@ -500,7 +513,7 @@ fn serve_handlers(items: &[ModuleItem]) -> Vec<FnBody<'_>> {
 }
 
 /// The name spread into the `headers` of the file's responses (`corsHeaders`).
-fn cors_headers(program: &Program) -> Option<String> {
+pub(crate) fn cors_headers(program: &Program) -> Option<String> {
     #[derive(Default)]
     struct Find(Option<String>);
     impl Visit for Find {
@@ -534,26 +547,29 @@ fn cors_headers(program: &Program) -> Option<String> {
 
 /// Express apps and routers made at the top level of a file, their route
 /// handlers, and where a final error middleware would go.
-struct ExpressRoutes<'a> {
+pub(crate) struct ExpressRoutes<'a> {
     /// The app (from `express()`), if this file makes one.
     app: String,
     app_made_here: bool,
     /// The default import's local name (`express`), for type names.
-    express_default: Option<String>,
+    pub(crate) express_default: Option<String>,
     has_named_next: bool,
-    handlers: Vec<(FnBody<'a>, String)>,
+    pub(crate) handlers: Vec<(FnBody<'a>, String)>,
+    /// Routes whose middleware validates the input (`validate(schema)`, …).
+    pub(crate) validated: Vec<bool>,
     has_error_middleware: bool,
     listen_at: Option<usize>,
 }
 
 impl<'a> ExpressRoutes<'a> {
-    fn of(items: &'a [ModuleItem]) -> ExpressRoutes<'a> {
+    pub(crate) fn of(items: &'a [ModuleItem]) -> ExpressRoutes<'a> {
         let mut routes = ExpressRoutes {
             app: String::new(),
             app_made_here: false,
             express_default: None,
             has_named_next: false,
             handlers: Vec::new(),
+            validated: Vec::new(),
             has_error_middleware: false,
             listen_at: None,
         };
@@ -618,9 +634,16 @@ impl<'a> ExpressRoutes<'a> {
                             _ => String::new(),
                         };
                         let label = format!("{} {path}", method.to_uppercase());
+                        let validated = call.args.iter().any(|a| is_validation_middleware(&a.expr));
                         match call.args.last().map(|a| &*a.expr) {
-                            Some(Expr::Arrow(a)) => routes.handlers.push((FnBody::Arrow(a), label)),
-                            Some(Expr::Fn(f)) => routes.handlers.push((FnBody::Function(&f.function), label)),
+                            Some(Expr::Arrow(a)) => {
+                                routes.handlers.push((FnBody::Arrow(a), label));
+                                routes.validated.push(validated);
+                            }
+                            Some(Expr::Fn(f)) => {
+                                routes.handlers.push((FnBody::Function(&f.function), label));
+                                routes.validated.push(validated);
+                            }
                             _ => {}
                         }
                     }

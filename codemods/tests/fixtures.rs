@@ -15,8 +15,9 @@ use harden_codemods::supabase::ClientModule;
 use harden_codemods::{by_id, harden_file, parse, Lang, ProjectFacts};
 
 /// The project every case lives in: Lovable's and Bolt's Supabase client
-/// modules, a Next-style client factory, and Express 4 (a case folder holding
-/// a file `express5` says Express 5). A case's file sits at
+/// modules, a Next-style client factory, Express 4 and zod 4 (a case folder
+/// holding a file `express5` or `zod3` says otherwise; a `schema.prisma` in it
+/// is the project's Prisma schema). A case's file sits at
 /// `src/components/example.<ext>` unless its folder has a `path` file.
 fn facts(case: &Path) -> ProjectFacts {
     let client = |names: &[&str]| ClientModule {
@@ -32,6 +33,10 @@ fn facts(case: &Path) -> ProjectFacts {
             ("lib/supabase/server".to_string(), factory),
         ]),
         express_majors: vec![(String::new(), if case.join("express5").exists() { 5 } else { 4 })],
+        zod_majors: vec![(String::new(), Some(if case.join("zod3").exists() { 3 } else { 4 }))],
+        prisma: fs::read_to_string(case.join("schema.prisma"))
+            .map(|text| vec![(String::new(), harden_codemods::prisma::Schema::parse(&text))])
+            .unwrap_or_default(),
     }
 }
 

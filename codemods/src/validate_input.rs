@@ -1,0 +1,1085 @@
+//! `validate-input`: frontend checks are bypassed by any HTTP client; the
+//! server must check what it reads. A server entry point that reads a request
+//! body gets a zod schema (one per entry point, named, after the imports) and
+//! a `safeParse` that answers 400 with the issues in the framework's idiom;
+//! later reads use the parsed data. Malformed JSON is a 400 too.
+//!
+//! Field types come from evidence, best first: a TypeScript type the body is
+//! annotated or cast with (same file), the Prisma model field the value is
+//! written to, how the handler uses it (string methods), then the field's name
+//! (`email`). Anything else stays permissive (`z.any()`) and the change says
+//! so. Strings get generous length limits and nothing else: no new business
+//! rules. Left alone: handlers that already parse/safeParse, Express routes
+//! with a validation middleware, bodies used whole with no known shape.
+
+use swc_core::ecma::ast::{
+    AwaitExpr, CallExpr, Callee, Decl, Expr, Ident, ImportSpecifier, Lit, MemberExpr, MemberProp, ModuleDecl,
+    ModuleItem, ObjectPatProp, Pat, Program, Prop, PropName, PropOrSpread, Stmt, TsEntityName,
+    TsKeywordTypeKind, TsLit, TsType, TsTypeElement, VarDecl,
+};
+use swc_core::ecma::visit::{Visit, VisitWith};
+
+use crate::codemod::{Codemod, FileCtx, Proposal};
+use crate::edit::{line_indent, starts_line, Edit};
+use crate::parse::range;
+use crate::server_errors::{
+    cors_headers, exported_functions, imports, serve_handlers, ExpressRoutes, FileKind, FnBody,
+};
+
+pub struct ValidateInput;
+
+const METHODS: &[&str] = &["POST", "PUT", "PATCH", "DELETE"];
+const STRING_METHODS: &[&str] = &[
+    "trim",
+    "toLowerCase",
+    "toUpperCase",
+    "split",
+    "includes",
+    "startsWith",
+    "endsWith",
+    "replace",
+    "slice",
+    "substring",
+    "padStart",
+    "charAt",
+    "normalize",
+    "localeCompare",
+];
+
+impl Codemod for ValidateInput {
+    fn id(&self) -> &'static str {
+        "validate-input"
+    }
+
+    fn title(&self) -> &'static str {
+        "Validate request bodies with a zod schema; bad input gets a 400"
+    }
+
+    fn may_apply(&self, text: &str) -> bool {
+        text.contains(".json()") || text.contains(".body")
+    }
+
+    fn run(&self, file: &FileCtx) -> Option<Proposal> {
+        let Program::Module(module) = file.program else { return None };
+        let kind = FileKind::of(file)?;
+        let edge = matches!(kind, FileKind::Edge { .. });
+        let zod = ZodImport::find(&module.body)?;
+        let major =
+            zod.major.or_else(|| if edge { None } else { file.facts.zod_major(file.path) }).unwrap_or(4);
+        let mut run = Run {
+            file,
+            major,
+            schemas: Vec::new(),
+            edits: Vec::new(),
+            found: Vec::new(),
+            guessed: Vec::new(),
+        };
+        match &kind {
+            FileKind::NextRoute { route } => {
+                let response = if imports(file.program, "next/server", "NextResponse") {
+                    "NextResponse"
+                } else {
+                    "Response"
+                };
+                for (method, body) in exported_functions(&module.body) {
+                    if !METHODS.contains(&method.as_str()) {
+                        continue;
+                    }
+                    let name = schema_name_for(&method, route);
+                    run.json_entry(&body, &name, &format!("{method} {route}"), |issues, q| {
+                        format!(
+                            "return {response}.json({{ error: {}, issues: {issues} }}, {{ status: 400 }})",
+                            q("Invalid request body")
+                        )
+                    });
+                }
+            }
+            FileKind::Edge { name } => {
+                let cors = cors_headers(file.program);
+                for body in serve_handlers(&module.body) {
+                    let schema = format!("{}Body", pascal(name));
+                    let headers = match &cors {
+                        Some(c) => format!(
+                            "{{ ...{c}, {}: {} }}",
+                            file.style.quoted("Content-Type"),
+                            file.style.quoted("application/json")
+                        ),
+                        None => format!(
+                            "{{ {}: {} }}",
+                            file.style.quoted("Content-Type"),
+                            file.style.quoted("application/json")
+                        ),
+                    };
+                    run.json_entry(&body, &schema, name, |issues, q| {
+                        format!(
+                            "return new Response(JSON.stringify({{ error: {}, issues: {issues} }}), {{ status: 400, headers: {headers} }})",
+                            q("Invalid request body")
+                        )
+                    });
+                }
+            }
+            FileKind::Express => {
+                let routes = ExpressRoutes::of(&module.body);
+                let stem = file.path.rsplit('/').next().unwrap_or("").split('.').next().unwrap_or("");
+                for ((body, label), validated) in routes.handlers.iter().zip(&routes.validated) {
+                    let method = label.split(' ').next().unwrap_or("");
+                    if *validated || !["POST", "PUT", "PATCH"].contains(&method) {
+                        continue;
+                    }
+                    let path = label.split(' ').nth(1).unwrap_or("");
+                    let segment =
+                        path.split('/').find(|s| !s.is_empty() && !s.starts_with(':')).unwrap_or(stem);
+                    let name = schema_name_for(method, segment);
+                    run.body_entry(body, &name, label);
+                }
+            }
+            FileKind::PagesApi { route } => {
+                for item in &module.body {
+                    let f = match item {
+                        ModuleItem::ModuleDecl(ModuleDecl::ExportDefaultDecl(d)) => match &d.decl {
+                            swc_core::ecma::ast::DefaultDecl::Fn(f) => FnBody::Function(&f.function),
+                            _ => continue,
+                        },
+                        _ => continue,
+                    };
+                    run.body_entry(&f, &format!("{}Body", resource(route)), route);
+                }
+            }
+            FileKind::ServerActions => {}
+        }
+        if run.schemas.is_empty() {
+            return None;
+        }
+        // The schemas (and zod's import) after the imports.
+        let text = file.text;
+        let style = file.style;
+        let eol = style.eol;
+        let after_imports = module
+            .body
+            .iter()
+            .take_while(|i| matches!(i, ModuleItem::ModuleDecl(ModuleDecl::Import(_))) || is_directive(i))
+            .last()
+            .map(|i| range(i).end);
+        let mut block = String::new();
+        if zod.needs_import {
+            let source = if edge { format!("npm:zod@{major}") } else { "zod".to_string() };
+            block.push_str(&format!("{eol}import {{ z }} from {}{}", style.quoted(&source), style.semi()));
+        }
+        for (_, schema) in &run.schemas {
+            block.push_str(eol);
+            block.push_str(eol);
+            block.push_str(schema);
+        }
+        let at = match after_imports {
+            Some(end) => crate::edit::line_end(text, end),
+            None => {
+                block = format!("{}{eol}", block.trim_start_matches(['\r', '\n']));
+                0
+            }
+        };
+        run.edits.push(Edit::insert(at, block));
+        let guessed = if run.guessed.is_empty() {
+            String::new()
+        } else {
+            format!("; types guessed (left permissive) for: {}", run.guessed.join(", "))
+        };
+        Some(Proposal {
+            edits: run.edits,
+            why: format!(
+                "{} read the request body unchecked: any HTTP client can send anything; now a schema rejects bad input with 400{guessed}",
+                run.found.join(", ")
+            ),
+        })
+    }
+}
+
+fn is_directive(item: &ModuleItem) -> bool {
+    matches!(item, ModuleItem::Stmt(Stmt::Expr(e)) if matches!(&*e.expr, Expr::Lit(Lit::Str(_))))
+}
+
+/// The file's zod import: reused when there is one; `None` when `z` means
+/// something else here.
+struct ZodImport {
+    needs_import: bool,
+    /// The major an existing import names (`npm:zod@3`, `…/zod@v3.22.4/…`).
+    major: Option<u64>,
+}
+
+impl ZodImport {
+    fn find(items: &[ModuleItem]) -> Option<ZodImport> {
+        for item in items {
+            let ModuleItem::ModuleDecl(ModuleDecl::Import(d)) = item else { continue };
+            let from_zod = d.src.value.to_string_lossy().contains("zod");
+            for s in &d.specifiers {
+                let local = match s {
+                    ImportSpecifier::Named(n) => &n.local,
+                    ImportSpecifier::Default(n) => &n.local,
+                    ImportSpecifier::Namespace(n) => &n.local,
+                };
+                if &*local.sym == "z" {
+                    let source = d.src.value.to_string_lossy();
+                    let major = ["@v", "@"].iter().find_map(|at| {
+                        let rest = &source[source.find(&format!("zod{at}"))? + 3 + at.len()..];
+                        rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+                    });
+                    return from_zod.then_some(ZodImport { needs_import: false, major });
+                }
+            }
+        }
+        Some(ZodImport { needs_import: true, major: None })
+    }
+}
+
+fn verb(method: &str) -> &'static str {
+    match method.to_ascii_uppercase().as_str() {
+        "POST" => "Create",
+        "PUT" | "PATCH" => "Update",
+        "DELETE" => "Delete",
+        _ => "",
+    }
+}
+
+/// `POST /api/posts` → `CreatePostBody`; `POST /api/signup` → `SignupBody`
+/// (a collection gets a verb, an action is its own name).
+fn schema_name_for(method: &str, route: &str) -> String {
+    let segment = route
+        .split('/')
+        .filter(|s| !s.is_empty() && !s.starts_with('[') && !s.starts_with(':') && *s != "api")
+        .last()
+        .unwrap_or("Request");
+    let collection = segment.ends_with('s') && !segment.ends_with("ss");
+    if collection {
+        format!("{}{}Body", verb(method), singular(&pascal(segment)))
+    } else {
+        format!("{}Body", pascal(segment))
+    }
+}
+
+/// `/api/posts/[id]` → `Post`.
+fn resource(route: &str) -> String {
+    let segment = route
+        .split('/')
+        .filter(|s| !s.is_empty() && !s.starts_with('[') && !s.starts_with(':') && *s != "api")
+        .last()
+        .unwrap_or("Request");
+    singular(&pascal(segment))
+}
+
+fn pascal(name: &str) -> String {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+        })
+        .collect()
+}
+
+fn singular(name: &str) -> String {
+    if let Some(stem) = name.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if name.ends_with("ss") {
+        name.to_string()
+    } else {
+        name.strip_suffix('s').unwrap_or(name).to_string()
+    }
+}
+
+/// A field's type, from the best evidence found.
+#[derive(Clone, Debug, PartialEq)]
+enum Ty {
+    Str,
+    Email,
+    Number,
+    Int,
+    Bool,
+    Date,
+    Enum(Vec<String>),
+    Array(Box<Ty>),
+    Object(Vec<(String, Ty, bool)>),
+    Any,
+}
+
+impl Ty {
+    fn zod(&self, major: u64, q: &dyn Fn(&str) -> String) -> String {
+        match self {
+            Ty::Str => "z.string().max(5000)".into(),
+            Ty::Email if major >= 4 => "z.email().max(320)".into(),
+            Ty::Email => "z.string().email().max(320)".into(),
+            Ty::Number => "z.number()".into(),
+            Ty::Int => "z.number().int()".into(),
+            Ty::Bool => "z.boolean()".into(),
+            Ty::Date => "z.coerce.date()".into(),
+            Ty::Enum(values) => {
+                format!("z.enum([{}])", values.iter().map(|v| q(v)).collect::<Vec<_>>().join(", "))
+            }
+            Ty::Array(inner) => format!("z.array({})", inner.zod(major, q)),
+            Ty::Object(fields) => format!(
+                "z.object({{ {} }})",
+                fields
+                    .iter()
+                    .map(|(n, t, optional)| format!(
+                        "{n}: {}{}",
+                        t.zod(major, q),
+                        if *optional { ".optional()" } else { "" }
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Ty::Any => "z.any()".into(),
+        }
+    }
+}
+
+/// Fields in source order (a schema reads like the code it guards).
+#[derive(Clone, Debug, Default)]
+struct Fields(Vec<(String, FieldSpec)>);
+
+impl Fields {
+    fn new() -> Fields {
+        Fields::default()
+    }
+
+    fn insert(&mut self, name: String, spec: FieldSpec) {
+        if !self.0.iter().any(|(n, _)| *n == name) {
+            self.0.push((name, spec));
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+#[derive(Clone, Debug)]
+struct FieldSpec {
+    ty: Ty,
+    optional: bool,
+    nullable: bool,
+    guessed: bool,
+}
+
+struct Run<'a> {
+    file: &'a FileCtx<'a>,
+    major: u64,
+    /// (name, declaration text), in order.
+    schemas: Vec<(String, String)>,
+    edits: Vec<Edit>,
+    found: Vec<String>,
+    guessed: Vec<String>,
+}
+
+impl Run<'_> {
+    fn q(&self, s: &str) -> String {
+        self.file.style.quoted(s)
+    }
+
+    fn issues(&self, parsed: &str) -> String {
+        if self.major >= 4 {
+            format!("z.flattenError({parsed}.error).fieldErrors")
+        } else {
+            format!("{parsed}.error.flatten().fieldErrors")
+        }
+    }
+
+    fn schema_name(&self, wanted: &str) -> Option<String> {
+        let taken = |n: &str| {
+            self.file.bindings.declares(n)
+                || local_type(self.file.program, n).is_some()
+                || declares_type(self.file.program, n)
+                || self.schemas.iter().any(|(s, _)| s == n)
+        };
+        (1..10).map(|i| if i == 1 { wanted.to_string() } else { format!("{wanted}{i}") }).find(|n| !taken(n))
+    }
+
+    /// `await request.json()` read into a declaration (Next, edge functions).
+    fn json_entry(
+        &mut self,
+        body: &FnBody,
+        wanted: &str,
+        label: &str,
+        bad_request: impl Fn(&str, &dyn Fn(&str) -> String) -> String,
+    ) {
+        let Some(stmts) = body.stmts() else { return };
+        let Some(req) = body.param_name(0) else { return };
+        if already_validates(stmts) {
+            return;
+        }
+        // The statement that reads the body, directly in the body or in a
+        // try block that is.
+        let Some((stmt, decl)) = find_json_read(stmts, &req) else { return };
+        let Some(fields) = self.fields_of_decl(decl, stmts) else { return };
+        let Some(name) = self.schema_name(wanted) else { return };
+        let Some(parsed) = ["parsed", "parsedBody", "input"].into_iter().find(|n| !body.names().declares(n))
+        else {
+            return;
+        };
+        let text = self.file.text;
+        let stmt_range = range(stmt);
+        if !starts_line(text, stmt_range.start) {
+            return;
+        }
+        let Some(init) = decl.decls[0].init.as_deref() else { return };
+        let indent = line_indent(text, stmt_range.start).to_string();
+        let unit = &self.file.style.indent;
+        let (semi, eol) = (self.file.style.semi(), self.file.style.eol);
+        let issues = self.issues(&parsed);
+        let q = |s: &str| self.file.style.quoted(s);
+        let reject = bad_request(&issues, &q);
+        let check = format!(
+            "const {parsed} = {name}.safeParse(await {req}.json().catch(() => null)){semi}{eol}{indent}if (!{parsed}.success) {{{eol}{indent}{unit}{reject}{semi}{eol}{indent}}}{eol}{indent}"
+        );
+        self.edits.push(Edit::insert(stmt_range.start, check));
+        self.edits.push(Edit::replace(range(init), format!("{parsed}.data")));
+        self.add_schema(name, fields, label);
+    }
+
+    /// `req.body` (Express, pages API): parsed at the top of the handler, and
+    /// every `req.body` read becomes the parsed data.
+    fn body_entry(&mut self, body: &FnBody, wanted: &str, label: &str) {
+        let Some(stmts) = body.stmts() else { return };
+        let (Some(req), Some(res)) = (body.param_name(0), body.param_name(1)) else { return };
+        if already_validates(stmts) {
+            return;
+        }
+        let mut reads = BodyReads { req: &req, reads: Vec::new(), whole: Vec::new() };
+        for s in stmts {
+            s.visit_with(&mut reads);
+        }
+        if reads.reads.is_empty() && reads.whole.is_empty() {
+            return;
+        }
+        let Some(fields) = self.fields_of_body_reads(&reads, stmts) else { return };
+        let Some(name) = self.schema_name(wanted) else { return };
+        let Some(parsed) = ["parsed", "parsedBody", "input"].into_iter().find(|n| !body.names().declares(n))
+        else {
+            return;
+        };
+        let text = self.file.text;
+        let Some(first) = stmts.first() else { return };
+        let first_range = range(first);
+        if !starts_line(text, first_range.start) {
+            return;
+        }
+        let indent = line_indent(text, first_range.start).to_string();
+        let unit = &self.file.style.indent;
+        let (semi, eol) = (self.file.style.semi(), self.file.style.eol);
+        let issues = self.issues(&parsed);
+        let check = format!(
+            "const {parsed} = {name}.safeParse({req}.body){semi}{eol}{indent}if (!{parsed}.success) {{{eol}{indent}{unit}return {res}.status(400).json({{ error: {}, issues: {issues} }}){semi}{eol}{indent}}}{eol}{eol}{indent}",
+            self.q("Invalid request body")
+        );
+        self.edits.push(Edit::insert(first_range.start, check));
+        let ranges =
+            reads.reads.iter().map(|(r, _)| r.clone()).chain(reads.whole.iter().map(|(r, _)| r.clone()));
+        for r in ranges.collect::<Vec<_>>() {
+            self.edits.push(Edit::replace(r, format!("{parsed}.data")));
+        }
+        self.add_schema(name, fields, label);
+    }
+
+    fn add_schema(&mut self, name: String, mut fields: Fields, label: &str) {
+        // An update sends what changes: every field may be left out.
+        if name.starts_with("Update") {
+            for (_, spec) in &mut fields.0 {
+                spec.optional = true;
+            }
+        }
+        let style = self.file.style;
+        let q = |s: &str| style.quoted(s);
+        let unit = &style.indent;
+        let mut out = format!("const {name} = z.object({{{}", style.eol);
+        for (field, spec) in &fields.0 {
+            let mut ty = spec.ty.zod(self.major, &q);
+            if spec.nullable {
+                ty.push_str(".nullish()");
+            } else if spec.optional && spec.ty != Ty::Any {
+                ty.push_str(".optional()");
+            }
+            let key = if is_identifier(field) { field.clone() } else { q(field) };
+            out.push_str(&format!("{unit}{key}: {ty},{}", style.eol));
+            if spec.guessed {
+                self.guessed.push(format!("{name}.{field}"));
+            }
+        }
+        out.push_str(&format!("}}){}", style.semi()));
+        self.found.push(format!("`{label}`"));
+        self.schemas.push((name, out));
+    }
+
+    /// Fields of `const { a, b } = …` or `const body[: T] = … [as T]`.
+    fn fields_of_decl(&self, decl: &VarDecl, stmts: &[Stmt]) -> Option<Fields> {
+        let d = decl.decls.first()?;
+        let declared_type = match &d.name {
+            Pat::Ident(b) => b.type_ann.as_ref().map(|t| &*t.type_ann),
+            Pat::Object(o) => o.type_ann.as_ref().map(|t| &*t.type_ann),
+            _ => None,
+        }
+        .or_else(|| cast_type(d.init.as_deref()?));
+        if let Some(fields) = declared_type.and_then(|t| self.type_fields(t)) {
+            return Some(fields);
+        }
+        let mut names: Vec<(String, bool)> = Vec::new();
+        match &d.name {
+            Pat::Object(o) => {
+                for p in &o.props {
+                    match p {
+                        ObjectPatProp::Assign(a) => names.push((a.key.sym.to_string(), a.value.is_some())),
+                        ObjectPatProp::KeyValue(kv) => match &kv.key {
+                            PropName::Ident(i) => {
+                                names.push((i.sym.to_string(), matches!(&*kv.value, Pat::Assign(_))))
+                            }
+                            PropName::Str(s) => names.push((s.value.to_string_lossy().into_owned(), false)),
+                            _ => return None,
+                        },
+                        ObjectPatProp::Rest(_) => return None,
+                    }
+                }
+            }
+            Pat::Ident(b) => {
+                let var = b.id.sym.to_string();
+                let mut uses = Members { name: &var, fields: Vec::new(), whole: false };
+                for s in stmts {
+                    s.visit_with(&mut uses);
+                }
+                if uses.whole {
+                    return self.whole_body_fields(&var, stmts);
+                }
+                names = uses.fields.into_iter().map(|f| (f, false)).collect();
+            }
+            _ => return None,
+        }
+        if names.is_empty() {
+            return None;
+        }
+        Some(self.evidence(&names, stmts))
+    }
+
+    fn fields_of_body_reads(&self, reads: &BodyReads, stmts: &[Stmt]) -> Option<Fields> {
+        let mut names: Vec<(String, bool)> =
+            reads.reads.iter().filter_map(|(_, f)| f.clone().map(|f| (f, false))).collect();
+        for (_, target) in &reads.whole {
+            match target {
+                // `const { a, b } = req.body`
+                Some(WholeUse::Destructured(fields)) => names.extend(fields.iter().cloned()),
+                // passed whole to an ORM write, or cast
+                Some(WholeUse::Model(model)) => {
+                    let fields = self.model_fields(model)?;
+                    return Some(fields);
+                }
+                None => return None,
+            }
+        }
+        let mut seen = Vec::new();
+        names.retain(|(n, _)| {
+            if seen.contains(n) {
+                false
+            } else {
+                seen.push(n.clone());
+                true
+            }
+        });
+        if names.is_empty() {
+            return None;
+        }
+        Some(self.evidence(&names, stmts))
+    }
+
+    /// The whole body goes somewhere: to a Prisma write (`data: body`).
+    fn whole_body_fields(&self, var: &str, stmts: &[Stmt]) -> Option<Fields> {
+        let mut writes = PrismaWrites::default();
+        for s in stmts {
+            s.visit_with(&mut writes);
+        }
+        let model = writes.whole.iter().find(|(v, _)| v == var).map(|(_, m)| m.clone())?;
+        self.model_fields(&model)
+    }
+
+    fn model_fields(&self, model: &str) -> Option<Fields> {
+        let schema = self.file.facts.prisma(self.file.path)?;
+        let fields = schema.model(model)?;
+        let mut out = Fields::new();
+        for f in fields {
+            // Ids, timestamps and the like are the database's to set.
+            if f.server_managed {
+                continue;
+            }
+            let Some(ty) = prisma_ty(&f.ty, schema) else { continue };
+            let ty = if ty == Ty::Str && f.name.eq_ignore_ascii_case("email") { Ty::Email } else { ty };
+            let ty = if f.list { Ty::Array(Box::new(ty)) } else { ty };
+            out.insert(
+                f.name.clone(),
+                FieldSpec { ty, optional: f.generated, nullable: f.optional, guessed: false },
+            );
+        }
+        (!out.is_empty()).then_some(out)
+    }
+
+    /// Types for named fields: Prisma write targets, string method use, names.
+    fn evidence(&self, names: &[(String, bool)], stmts: &[Stmt]) -> Fields {
+        let mut writes = PrismaWrites::default();
+        let mut strings = StringUses::default();
+        for s in stmts {
+            s.visit_with(&mut writes);
+            s.visit_with(&mut strings);
+        }
+        let schema = self.file.facts.prisma(self.file.path);
+        let mut out = Fields::new();
+        for (name, has_default) in names {
+            let from_model =
+                writes.fields.iter().find(|(v, _, _)| v == name).and_then(|(_, model, column)| {
+                    let schema = schema?;
+                    let f = schema.model(model)?.iter().find(|f| f.name == *column)?;
+                    let ty = prisma_ty(&f.ty, schema)?;
+                    let ty = if ty == Ty::Str && name.eq_ignore_ascii_case("email") { Ty::Email } else { ty };
+                    Some(FieldSpec {
+                        ty: if f.list { Ty::Array(Box::new(ty)) } else { ty },
+                        optional: f.generated || *has_default,
+                        nullable: f.optional,
+                        guessed: false,
+                    })
+                });
+            let spec = from_model.unwrap_or_else(|| {
+                let (ty, guessed) = if name.eq_ignore_ascii_case("email") {
+                    (Ty::Email, false)
+                } else if strings.0.iter().any(|s| s == name) {
+                    (Ty::Str, false)
+                } else {
+                    (Ty::Any, true)
+                };
+                FieldSpec { ty, optional: *has_default, nullable: false, guessed }
+            });
+            out.insert(name.clone(), spec);
+        }
+        out
+    }
+
+    /// Members of an interface or type literal declared in this file.
+    fn type_fields(&self, ty: &TsType) -> Option<Fields> {
+        let members = match ty {
+            TsType::TsTypeLit(lit) => lit.members.clone(),
+            TsType::TsTypeRef(r) => {
+                let TsEntityName::Ident(name) = &r.type_name else { return None };
+                local_type(self.file.program, &name.sym)?
+            }
+            _ => return None,
+        };
+        let mut out = Fields::new();
+        for m in &members {
+            let TsTypeElement::TsPropertySignature(p) = m else { return None };
+            let key = match &*p.key {
+                Expr::Ident(i) => i.sym.to_string(),
+                Expr::Lit(Lit::Str(s)) => s.value.to_string_lossy().into_owned(),
+                _ => return None,
+            };
+            let ts = p.type_ann.as_ref().map(|t| &*t.type_ann);
+            let (ty, nullable) = ts.map(|t| ts_ty(t, self.file.program)).unwrap_or((Ty::Any, false));
+            let ty = if ty == Ty::Str && key.eq_ignore_ascii_case("email") { Ty::Email } else { ty };
+            out.insert(key, FieldSpec { ty, optional: p.optional, nullable, guessed: false });
+        }
+        (!out.is_empty()).then_some(out)
+    }
+}
+
+fn is_identifier(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+}
+
+fn prisma_ty(ty: &str, schema: &crate::prisma::Schema) -> Option<Ty> {
+    Some(match ty {
+        "String" => Ty::Str,
+        "Int" | "BigInt" => Ty::Int,
+        "Float" | "Decimal" => Ty::Number,
+        "Boolean" => Ty::Bool,
+        "DateTime" => Ty::Date,
+        "Json" | "Bytes" => Ty::Any,
+        other => Ty::Enum(schema.enums.get(other)?.clone()),
+    })
+}
+
+/// (zod type, nullable) for a TypeScript type.
+fn ts_ty(ty: &TsType, program: &Program) -> (Ty, bool) {
+    match ty {
+        TsType::TsKeywordType(k) => (
+            match k.kind {
+                TsKeywordTypeKind::TsStringKeyword => Ty::Str,
+                TsKeywordTypeKind::TsNumberKeyword => Ty::Number,
+                TsKeywordTypeKind::TsBooleanKeyword => Ty::Bool,
+                _ => Ty::Any,
+            },
+            false,
+        ),
+        TsType::TsArrayType(a) => (Ty::Array(Box::new(ts_ty(&a.elem_type, program).0)), false),
+        TsType::TsTypeRef(r) => match &r.type_name {
+            TsEntityName::Ident(i) if &*i.sym == "Date" => (Ty::Date, false),
+            TsEntityName::Ident(i) if &*i.sym == "Array" => {
+                let inner =
+                    r.type_params.as_ref().and_then(|p| p.params.first()).map(|t| ts_ty(t, program).0);
+                (Ty::Array(Box::new(inner.unwrap_or(Ty::Any))), false)
+            }
+            TsEntityName::Ident(i) => match local_type(program, &i.sym) {
+                Some(members) => (object_of(&members, program), false),
+                None => (Ty::Any, false),
+            },
+            _ => (Ty::Any, false),
+        },
+        TsType::TsTypeLit(lit) => (object_of(&lit.members, program), false),
+        TsType::TsUnionOrIntersectionType(swc_core::ecma::ast::TsUnionOrIntersectionType::TsUnionType(u)) => {
+            let mut literals = Vec::new();
+            let mut nullable = false;
+            let mut others = Vec::new();
+            for t in &u.types {
+                match &**t {
+                    TsType::TsLitType(l) => match &l.lit {
+                        TsLit::Str(s) => literals.push(s.value.to_string_lossy().into_owned()),
+                        _ => others.push(Ty::Any),
+                    },
+                    TsType::TsKeywordType(k)
+                        if matches!(
+                            k.kind,
+                            TsKeywordTypeKind::TsNullKeyword | TsKeywordTypeKind::TsUndefinedKeyword
+                        ) =>
+                    {
+                        nullable = true
+                    }
+                    other => others.push(ts_ty(other, program).0),
+                }
+            }
+            match (literals.is_empty(), others.as_slice()) {
+                (false, []) => (Ty::Enum(literals), nullable),
+                (true, [one]) => (one.clone(), nullable),
+                _ => (Ty::Any, nullable),
+            }
+        }
+        _ => (Ty::Any, false),
+    }
+}
+
+fn object_of(members: &[TsTypeElement], program: &Program) -> Ty {
+    let mut fields = Vec::new();
+    for m in members {
+        let TsTypeElement::TsPropertySignature(p) = m else { return Ty::Any };
+        let Expr::Ident(key) = &*p.key else { return Ty::Any };
+        let ty = p.type_ann.as_ref().map(|t| ts_ty(&t.type_ann, program).0).unwrap_or(Ty::Any);
+        fields.push((key.sym.to_string(), ty, p.optional));
+    }
+    Ty::Object(fields)
+}
+
+/// The members of `interface Name {…}` or `type Name = {…}` in this file.
+fn local_type(program: &Program, name: &str) -> Option<Vec<TsTypeElement>> {
+    let Program::Module(m) = program else { return None };
+    for item in &m.body {
+        let decl = match item {
+            ModuleItem::Stmt(Stmt::Decl(d)) => d,
+            ModuleItem::ModuleDecl(ModuleDecl::ExportDecl(e)) => &e.decl,
+            _ => continue,
+        };
+        match decl {
+            Decl::TsInterface(i) if &*i.id.sym == name && i.extends.is_empty() => {
+                return Some(i.body.body.clone())
+            }
+            Decl::TsTypeAlias(a) if &*a.id.sym == name => {
+                if let TsType::TsTypeLit(lit) = &*a.type_ann {
+                    return Some(lit.members.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Any type or interface named `name` at the top level.
+fn declares_type(program: &Program, name: &str) -> bool {
+    let Program::Module(m) = program else { return false };
+    m.body.iter().any(|item| {
+        let decl = match item {
+            ModuleItem::Stmt(Stmt::Decl(d)) => d,
+            ModuleItem::ModuleDecl(ModuleDecl::ExportDecl(e)) => &e.decl,
+            _ => return false,
+        };
+        match decl {
+            Decl::TsInterface(i) => &*i.id.sym == name,
+            Decl::TsTypeAlias(a) => &*a.id.sym == name,
+            Decl::TsEnum(e) => &*e.id.sym == name,
+            _ => false,
+        }
+    })
+}
+
+fn cast_type(e: &Expr) -> Option<&TsType> {
+    match e {
+        Expr::TsAs(a) => Some(&a.type_ann),
+        Expr::Paren(p) => cast_type(&p.expr),
+        _ => None,
+    }
+}
+
+fn strip(e: &Expr) -> &Expr {
+    match e {
+        Expr::Paren(p) => strip(&p.expr),
+        Expr::TsAs(a) => strip(&a.expr),
+        _ => e,
+    }
+}
+
+/// `await req.json()`.
+fn is_json_read(e: &Expr, req: &str) -> bool {
+    let Expr::Await(AwaitExpr { arg, .. }) = strip(e) else { return false };
+    let Expr::Call(CallExpr { callee: Callee::Expr(callee), args, .. }) = strip(arg) else { return false };
+    args.is_empty()
+        && matches!(&**callee, Expr::Member(MemberExpr { obj, prop: MemberProp::Ident(p), .. })
+            if &*p.sym == "json" && matches!(&**obj, Expr::Ident(i) if &*i.sym == req))
+}
+
+fn find_json_read<'s>(stmts: &'s [Stmt], req: &str) -> Option<(&'s Stmt, &'s VarDecl)> {
+    for stmt in stmts {
+        match stmt {
+            Stmt::Decl(Decl::Var(v)) => {
+                if let [d] = v.decls.as_slice() {
+                    if d.init.as_deref().is_some_and(|i| is_json_read(i, req)) {
+                        return Some((stmt, v));
+                    }
+                }
+            }
+            Stmt::Try(t) => {
+                if let Some(found) = find_json_read(&t.block.stmts, req) {
+                    return Some(found);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Somebody already parses with a schema here.
+fn already_validates(stmts: &[Stmt]) -> bool {
+    struct Find(bool);
+    impl Visit for Find {
+        fn visit_member_expr(&mut self, m: &MemberExpr) {
+            if let MemberProp::Ident(p) = &m.prop {
+                let is_json = matches!(&*m.obj, Expr::Ident(i) if &*i.sym == "JSON");
+                if matches!(&*p.sym, "safeParse" | "parse" | "parseAsync" | "safeParseAsync" | "validate")
+                    && !is_json
+                {
+                    self.0 = true;
+                }
+            }
+            m.visit_children_with(self);
+        }
+    }
+    let mut f = Find(false);
+    for s in stmts {
+        s.visit_with(&mut f);
+    }
+    f.0
+}
+
+/// `name.field` reads, and whether `name` is used whole.
+struct Members<'n> {
+    name: &'n str,
+    fields: Vec<String>,
+    whole: bool,
+}
+
+impl Visit for Members<'_> {
+    fn visit_member_expr(&mut self, m: &MemberExpr) {
+        if matches!(&*m.obj, Expr::Ident(i) if &*i.sym == self.name) {
+            match &m.prop {
+                MemberProp::Ident(p) if !self.fields.contains(&p.sym.to_string()) => {
+                    self.fields.push(p.sym.to_string())
+                }
+                MemberProp::Ident(_) => {}
+                _ => self.whole = true,
+            }
+            return;
+        }
+        m.visit_children_with(self);
+    }
+
+    fn visit_ident(&mut self, i: &Ident) {
+        if &*i.sym == self.name {
+            self.whole = true;
+        }
+    }
+
+    // Its own declaration is not a use.
+    fn visit_binding_ident(&mut self, b: &swc_core::ecma::ast::BindingIdent) {
+        b.type_ann.visit_with(self);
+    }
+}
+
+enum WholeUse {
+    Destructured(Vec<(String, bool)>),
+    Model(String),
+}
+
+/// Reads of `req.body`: `req.body.field` (with its range) and whole uses.
+struct BodyReads<'r> {
+    req: &'r str,
+    reads: Vec<(std::ops::Range<usize>, Option<String>)>,
+    whole: Vec<(std::ops::Range<usize>, Option<WholeUse>)>,
+}
+
+impl BodyReads<'_> {
+    fn is_body(&self, e: &Expr) -> bool {
+        matches!(e, Expr::Member(MemberExpr { obj, prop: MemberProp::Ident(p), .. })
+            if &*p.sym == "body" && matches!(&**obj, Expr::Ident(i) if &*i.sym == self.req))
+    }
+}
+
+impl Visit for BodyReads<'_> {
+    fn visit_member_expr(&mut self, m: &MemberExpr) {
+        if self.is_body(&m.obj) {
+            if let MemberProp::Ident(p) = &m.prop {
+                self.reads.push((range(&*m.obj), Some(p.sym.to_string())));
+                return;
+            }
+        }
+        if self.is_body(&Expr::Member(m.clone())) {
+            self.whole.push((range(m), None));
+            return;
+        }
+        m.visit_children_with(self);
+    }
+
+    fn visit_var_declarator(&mut self, d: &swc_core::ecma::ast::VarDeclarator) {
+        if let Some(init) = d.init.as_deref() {
+            if self.is_body(strip(init)) {
+                if let Pat::Object(o) = &d.name {
+                    let mut fields = Vec::new();
+                    for p in &o.props {
+                        match p {
+                            ObjectPatProp::Assign(a) => {
+                                fields.push((a.key.sym.to_string(), a.value.is_some()))
+                            }
+                            ObjectPatProp::KeyValue(kv) => match &kv.key {
+                                PropName::Ident(i) => {
+                                    fields.push((i.sym.to_string(), matches!(&*kv.value, Pat::Assign(_))))
+                                }
+                                _ => {
+                                    self.whole.push((range(strip(init)), None));
+                                    return;
+                                }
+                            },
+                            ObjectPatProp::Rest(_) => {
+                                self.whole.push((range(strip(init)), None));
+                                return;
+                            }
+                        }
+                    }
+                    self.whole.push((range(strip(init)), Some(WholeUse::Destructured(fields))));
+                    return;
+                }
+            }
+        }
+        d.visit_children_with(self);
+    }
+
+    fn visit_key_value_prop(&mut self, kv: &swc_core::ecma::ast::KeyValueProp) {
+        // prisma.x.create({ data: req.body }) is recorded by the caller.
+        kv.visit_children_with(self);
+    }
+
+    fn visit_call_expr(&mut self, c: &CallExpr) {
+        // `prisma.order.create({ data: req.body })`
+        if let Some((model, data)) = prisma_write(c) {
+            if self.is_body(strip(data)) {
+                self.whole.push((range(strip(data)), Some(WholeUse::Model(model))));
+                c.callee.visit_with(self);
+                return;
+            }
+        }
+        c.visit_children_with(self);
+    }
+}
+
+/// `<client>.<model>.create|update|upsert|createMany({ data })`: the model and
+/// the `data` expression.
+fn prisma_write(c: &CallExpr) -> Option<(String, &Expr)> {
+    let Callee::Expr(callee) = &c.callee else { return None };
+    let Expr::Member(MemberExpr { obj, prop: MemberProp::Ident(method), .. }) = &**callee else {
+        return None;
+    };
+    if !matches!(&*method.sym, "create" | "update" | "upsert" | "createMany") {
+        return None;
+    }
+    let Expr::Member(MemberExpr { prop: MemberProp::Ident(model), .. }) = &**obj else { return None };
+    let Some(Expr::Object(arg)) = c.args.first().map(|a| &*a.expr) else { return None };
+    arg.props.iter().find_map(|p| {
+        let PropOrSpread::Prop(p) = p else { return None };
+        let Prop::KeyValue(kv) = &**p else { return None };
+        matches!(&kv.key, PropName::Ident(k) if &*k.sym == "data")
+            .then(|| (model.sym.to_string(), &*kv.value))
+    })
+}
+
+/// Where body values are written in Prisma calls: (value name, model, column)
+/// for `data: { column: name }` / `{ name }` / `{ column: body.name }`, and
+/// (variable, model) for `data: body`.
+#[derive(Default)]
+struct PrismaWrites {
+    fields: Vec<(String, String, String)>,
+    whole: Vec<(String, String)>,
+}
+
+impl Visit for PrismaWrites {
+    fn visit_call_expr(&mut self, c: &CallExpr) {
+        if let Some((model, data)) = prisma_write(c) {
+            match strip(data) {
+                Expr::Ident(i) => self.whole.push((i.sym.to_string(), model.clone())),
+                Expr::Object(o) => {
+                    for p in &o.props {
+                        let PropOrSpread::Prop(p) = p else { continue };
+                        match &**p {
+                            Prop::Shorthand(i) => {
+                                self.fields.push((i.sym.to_string(), model.clone(), i.sym.to_string()))
+                            }
+                            Prop::KeyValue(kv) => {
+                                let PropName::Ident(column) = &kv.key else { continue };
+                                let value = match strip(&kv.value) {
+                                    Expr::Ident(i) => Some(i.sym.to_string()),
+                                    Expr::Member(MemberExpr { prop: MemberProp::Ident(p), .. }) => {
+                                        Some(p.sym.to_string())
+                                    }
+                                    _ => None,
+                                };
+                                if let Some(v) = value {
+                                    self.fields.push((v, model.clone(), column.sym.to_string()));
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        c.visit_children_with(self);
+    }
+}
+
+/// Names used with string methods (`email.trim()`).
+#[derive(Default)]
+struct StringUses(Vec<String>);
+
+impl Visit for StringUses {
+    fn visit_member_expr(&mut self, m: &MemberExpr) {
+        if let (Expr::Ident(obj), MemberProp::Ident(p)) = (&*m.obj, &m.prop) {
+            if STRING_METHODS.contains(&&*p.sym) {
+                self.0.push(obj.sym.to_string());
+            }
+        }
+        if let (Expr::Member(inner), MemberProp::Ident(p)) = (&*m.obj, &m.prop) {
+            if let MemberProp::Ident(field) = &inner.prop {
+                if STRING_METHODS.contains(&&*p.sym) {
+                    self.0.push(field.sym.to_string());
+                }
+            }
+        }
+        m.visit_children_with(self);
+    }
+}
