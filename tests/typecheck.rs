@@ -7,7 +7,7 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use common::*;
@@ -18,38 +18,8 @@ const PROJECTS: &[(&str, &str)] = &[
     ("bolt-app", "tsconfig.app.json"),
     ("next-prisma", "tsconfig.json"),
     ("express-prisma", "tsconfig.json"),
+    ("express-drizzle", "tsconfig.json"),
 ];
-
-/// `node_modules` with the fixtures' dependencies, installed on first use.
-fn dependencies() -> PathBuf {
-    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/typecheck");
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("typecheck-deps");
-    let lock = fs::read(spec.join("package-lock.json")).expect("tests/typecheck/package-lock.json");
-    let stamp = dir.join("installed-lock.json");
-    if fs::read(&stamp).ok().as_deref() != Some(lock.as_slice()) {
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).expect("create deps folder");
-        for file in ["package.json", "package-lock.json"] {
-            fs::copy(spec.join(file), dir.join(file)).expect("copy manifest");
-        }
-        let npm = Command::new("npm")
-            .current_dir(&dir)
-            .args(["install", "--ignore-scripts", "--no-audit", "--no-fund"])
-            .output()
-            .expect("npm runs (Node.js must be installed)");
-        assert!(npm.status.success(), "npm install failed: {}", stderr(&npm));
-        // @prisma/client's own postinstall: without a generated client (which
-        // needs Prisma's engines, not reachable here) it writes a stub typed `any`.
-        let prisma = Command::new("node")
-            .current_dir(dir.join("node_modules/@prisma/client"))
-            .arg("scripts/postinstall.js")
-            .output()
-            .expect("node runs");
-        assert!(prisma.status.success(), "prisma postinstall failed: {}", stderr(&prisma));
-        fs::write(&stamp, &lock).expect("stamp");
-    }
-    dir.join("node_modules")
-}
 
 /// tsc's diagnostics as (file, code and message) → count; line numbers are left
 /// out because harden's insertions move them.

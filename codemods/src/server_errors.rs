@@ -431,11 +431,19 @@ impl Out<'_> {
         let semi = style.semi();
         let eol = style.eol;
         let q = |s: &str| style.quoted(s);
+        let status =
+            if types.is_some() { "(error as { status?: number } | null)?.status" } else { "error?.status" };
         let block = [
-            format!("{indent}// Last: log what the routes threw and answer 500 without details."),
+            format!("{indent}// Last: log what the routes threw and answer without details (a 4xx such as"),
+            format!("{indent}// malformed JSON keeps its status; anything else is a 500)."),
             format!("{indent}{app}.use(({params}) => {{"),
             format!("{indent}{unit}console.error(`${{req.method}} ${{req.path}} failed:`, error){semi}"),
             format!("{indent}{unit}if (res.headersSent) return next(error){semi}"),
+            format!("{indent}{unit}const status = {status}{semi}"),
+            format!(
+                "{indent}{unit}if (status && status >= 400 && status < 500) return res.status(status).json({{ error: {} }}){semi}",
+                q("Bad request")
+            ),
             format!("{indent}{unit}res.status(500).json({{ error: {} }}){semi}", q(GENERIC)),
             format!("{indent}}}){semi}"),
         ];

@@ -244,8 +244,7 @@ fn verb(method: &str) -> &'static str {
 fn schema_name_for(method: &str, route: &str) -> String {
     let segment = route
         .split('/')
-        .filter(|s| !s.is_empty() && !s.starts_with('[') && !s.starts_with(':') && *s != "api")
-        .last()
+        .rfind(|s| !s.is_empty() && !s.starts_with('[') && !s.starts_with(':') && *s != "api")
         .unwrap_or("Request");
     let collection = segment.ends_with('s') && !segment.ends_with("ss");
     if collection {
@@ -259,8 +258,7 @@ fn schema_name_for(method: &str, route: &str) -> String {
 fn resource(route: &str) -> String {
     let segment = route
         .split('/')
-        .filter(|s| !s.is_empty() && !s.starts_with('[') && !s.starts_with(':') && *s != "api")
-        .last()
+        .rfind(|s| !s.is_empty() && !s.starts_with('[') && !s.starts_with(':') && *s != "api")
         .unwrap_or("Request");
     singular(&pascal(segment))
 }
@@ -423,7 +421,7 @@ impl Run<'_> {
         let indent = line_indent(text, stmt_range.start).to_string();
         let unit = &self.file.style.indent;
         let (semi, eol) = (self.file.style.semi(), self.file.style.eol);
-        let issues = self.issues(&parsed);
+        let issues = self.issues(parsed);
         let q = |s: &str| self.file.style.quoted(s);
         let reject = bad_request(&issues, &q);
         let check = format!(
@@ -464,7 +462,7 @@ impl Run<'_> {
         let indent = line_indent(text, first_range.start).to_string();
         let unit = &self.file.style.indent;
         let (semi, eol) = (self.file.style.semi(), self.file.style.eol);
-        let issues = self.issues(&parsed);
+        let issues = self.issues(parsed);
         let check = format!(
             "const {parsed} = {name}.safeParse({req}.body){semi}{eol}{indent}if (!{parsed}.success) {{{eol}{indent}{unit}return {res}.status(400).json({{ error: {}, issues: {issues} }}){semi}{eol}{indent}}}{eol}{eol}{indent}",
             self.q("Invalid request body")
@@ -491,9 +489,11 @@ impl Run<'_> {
         let mut out = format!("const {name} = z.object({{{}", style.eol);
         for (field, spec) in &fields.0 {
             let mut ty = spec.ty.zod(self.major, &q);
+            // Unknown stays permissive: present or not (zod 4 requires a
+            // `z.any()` key unless it is optional).
             if spec.nullable {
                 ty.push_str(".nullish()");
-            } else if spec.optional && spec.ty != Ty::Any {
+            } else if spec.optional || spec.ty == Ty::Any {
                 ty.push_str(".optional()");
             }
             let key = if is_identifier(field) { field.clone() } else { q(field) };

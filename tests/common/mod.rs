@@ -8,7 +8,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-pub const FIXTURES: &[&str] = &["lovable-app", "bolt-app", "next-prisma", "express-prisma"];
+pub const FIXTURES: &[&str] =
+    &["lovable-app", "bolt-app", "next-prisma", "express-prisma", "express-drizzle"];
 
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
@@ -107,4 +108,35 @@ pub fn stdout(out: &std::process::Output) -> String {
 
 pub fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// `node_modules` with the fixtures' dependencies, installed on first use.
+pub fn dependencies() -> PathBuf {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/typecheck");
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("typecheck-deps");
+    let lock = fs::read(spec.join("package-lock.json")).expect("tests/typecheck/package-lock.json");
+    let stamp = dir.join("installed-lock.json");
+    if fs::read(&stamp).ok().as_deref() != Some(lock.as_slice()) {
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).expect("create deps folder");
+        for file in ["package.json", "package-lock.json"] {
+            fs::copy(spec.join(file), dir.join(file)).expect("copy manifest");
+        }
+        let npm = Command::new("npm")
+            .current_dir(&dir)
+            .args(["install", "--ignore-scripts", "--no-audit", "--no-fund"])
+            .output()
+            .expect("npm runs (Node.js must be installed)");
+        assert!(npm.status.success(), "npm install failed: {}", stderr(&npm));
+        // @prisma/client's own postinstall: without a generated client (which
+        // needs Prisma's engines, not reachable here) it writes a stub typed `any`.
+        let prisma = Command::new("node")
+            .current_dir(dir.join("node_modules/@prisma/client"))
+            .arg("scripts/postinstall.js")
+            .output()
+            .expect("node runs");
+        assert!(prisma.status.success(), "prisma postinstall failed: {}", stderr(&prisma));
+        fs::write(&stamp, &lock).expect("stamp");
+    }
+    dir.join("node_modules")
 }
