@@ -56,6 +56,8 @@ impl Codemod for AsyncHandlers {
             toast: ToastApi::detect(file.program),
             hooks: Vec::new(),
             in_effect: 0,
+            supabase: crate::supabase::Clients::of(file.program, file.path, &file.facts.supabase_modules)
+                .names,
             edits: Vec::new(),
             found: Vec::new(),
         };
@@ -86,6 +88,8 @@ struct Refs {
     jsx_uses: HashSet<String>,
     /// Same-file functions whose awaits all sit inside their own try.
     catches_all: HashSet<String>,
+    /// Same-file async functions that await outside a try.
+    risky_locals: HashSet<String>,
     all_uses: HashMap<String, usize>,
     /// Names of functions called from an effect callback.
     effect_calls: HashSet<String>,
@@ -124,16 +128,24 @@ impl Visit for Refs {
     }
 
     fn visit_fn_decl(&mut self, f: &FnDecl) {
-        if f.function.body.as_ref().is_some_and(|b| catches_everything(&b.stmts)) {
-            self.catches_all.insert(f.ident.sym.to_string());
+        if let Some(b) = &f.function.body {
+            if catches_everything(&b.stmts) {
+                self.catches_all.insert(f.ident.sym.to_string());
+            } else if f.function.is_async && awaits_outside_try(&b.stmts) {
+                self.risky_locals.insert(f.ident.sym.to_string());
+            }
         }
         f.function.visit_with(self);
     }
 
     fn visit_var_declarator(&mut self, d: &VarDeclarator) {
         if let (Pat::Ident(name), Some(Expr::Arrow(a))) = (&d.name, d.init.as_deref()) {
-            if matches!(&*a.body, ArrowFunctionBody::FunctionBody(b) if catches_everything(&b.stmts)) {
-                self.catches_all.insert(name.id.sym.to_string());
+            if let ArrowFunctionBody::FunctionBody(b) = &*a.body {
+                if catches_everything(&b.stmts) {
+                    self.catches_all.insert(name.id.sym.to_string());
+                } else if a.is_async && awaits_outside_try(&b.stmts) {
+                    self.risky_locals.insert(name.id.sym.to_string());
+                }
             }
         }
         d.visit_children_with(self);
@@ -198,6 +210,7 @@ struct Finder<'a> {
     /// For each enclosing function: does it destructure `toast` from `useToast()`?
     hooks: Vec<bool>,
     in_effect: usize,
+    supabase: HashSet<String>,
     edits: Vec<Edit>,
     found: Vec<String>,
 }
@@ -342,7 +355,13 @@ impl Finder<'_> {
             return false;
         }
         // Only timers, or same-file functions that catch everything: nothing to catch.
-        if !awaits_something_that_can_fail(stmts, &self.refs.catches_all) {
+        let evidence = Evidence {
+            catches_all: &self.refs.catches_all,
+            risky_locals: &self.refs.risky_locals,
+            bindings: self.file.bindings,
+            supabase: &self.supabase,
+        };
+        if !awaits_something_that_can_fail(stmts, &evidence) {
             return false;
         }
         let names = match body {
@@ -358,9 +377,12 @@ impl Finder<'_> {
             style.quoted(&format!("{name} failed:")),
             style.semi()
         )];
-        let toast_in_scope = self.toast.as_ref().filter(|t| !t.via_hook || self.hooks.iter().any(|h| *h));
+        let toast_in_scope = self
+            .toast
+            .as_ref()
+            .filter(|t| (!t.via_hook || self.hooks.iter().any(|h| *h)) && t.fits_language());
         if let Some(toast) = toast_in_scope {
-            lines.push(format!("{}{}", toast.call(USER_MESSAGE, style), style.semi()));
+            lines.push(format!("{}{}", toast.call(toast.user_message(), style), style.semi()));
         }
         let finally_from = stmts.len() - trailing_resets(stmts);
         let edit = wrap_in_try_finally(self.file.text, style, stmts, finally_from, block.end, param, &lines)
@@ -414,10 +436,6 @@ fn then_chain_root(call: &CallExpr) -> Option<String> {
     }
 }
 
-/// What the user is told. Fixed on purpose: text built from identifiers reads
-/// badly ("Could not task composer submit") and may not match the UI's language.
-const USER_MESSAGE: &str = "Something went wrong. Please try again.";
-
 fn imports_react(program: &swc_core::ecma::ast::Program) -> bool {
     let swc_core::ecma::ast::Program::Module(m) = program else { return false };
     m.body.iter().any(|i| {
@@ -431,23 +449,67 @@ fn catches_everything(stmts: &[Stmt]) -> bool {
     stmts.iter().any(|s| matches!(s, Stmt::Try(_))) && !awaits_outside_try(stmts)
 }
 
-/// Whether any await outside a try could reject: not `new Promise(…)`
-/// timers, not calls to same-file functions that catch everything.
-fn awaits_something_that_can_fail(stmts: &[Stmt], safe: &HashSet<String>) -> bool {
-    struct Awaits<'s> {
-        safe: &'s HashSet<String>,
+/// What is known about the functions a handler awaits.
+struct Evidence<'a> {
+    /// Same-file functions whose awaits all sit inside their own try.
+    catches_all: &'a HashSet<String>,
+    /// Same-file async functions that can reject.
+    risky_locals: &'a HashSet<String>,
+    bindings: &'a Bindings,
+    /// Supabase clients: their calls resolve with `{ data, error }`, never reject.
+    supabase: &'a HashSet<String>,
+}
+
+/// Whether some await outside a try can be shown to reject: `fetch`, a body
+/// read, an imported function or API object, a same-file function that does
+/// not catch. Timers, Supabase calls, same-file functions that catch
+/// everything, and functions of unknown origin (props, hook results) do not
+/// count: wrapping those would only add noise.
+fn awaits_something_that_can_fail(stmts: &[Stmt], evidence: &Evidence) -> bool {
+    struct Awaits<'e, 'a> {
+        evidence: &'e Evidence<'a>,
         risky: bool,
     }
-    impl Visit for Awaits<'_> {
-        fn visit_await_expr(&mut self, a: &swc_core::ecma::ast::AwaitExpr) {
-            let harmless = match &*a.arg {
-                Expr::New(n) => matches!(&*n.callee, Expr::Ident(i) if &*i.sym == "Promise"),
-                Expr::Call(c) => {
-                    matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if self.safe.contains(&*i.sym)))
+    impl Awaits<'_, '_> {
+        fn can_reject(&self, e: &Expr) -> bool {
+            let Expr::Call(c) = unparen(e) else { return false };
+            let Callee::Expr(callee) = &c.callee else { return false };
+            match unparen(callee) {
+                Expr::Ident(i) => {
+                    let name = &*i.sym;
+                    name == "fetch"
+                        || self.evidence.risky_locals.contains(name)
+                        || (self.evidence.bindings.imported_from(name).is_some()
+                            && !self.evidence.catches_all.contains(name)
+                            && !self.evidence.supabase.contains(name))
+                }
+                Expr::Member(m) => {
+                    let read = matches!(&m.prop, MemberProp::Ident(p) if matches!(&*p.sym, "json" | "text" | "blob" | "arrayBuffer" | "formData"));
+                    let mut root = &*m.obj;
+                    loop {
+                        root = match unparen(root) {
+                            Expr::Member(inner) => &inner.obj,
+                            Expr::Call(inner) => match &inner.callee {
+                                Callee::Expr(c) => c,
+                                _ => return read,
+                            },
+                            _ => break,
+                        };
+                    }
+                    match unparen(root) {
+                        Expr::Ident(r) if self.evidence.supabase.contains(&*r.sym) => false,
+                        Expr::Ident(r) if &*r.sym == "fetch" => true,
+                        Expr::Ident(r) => read || self.evidence.bindings.imported_from(&r.sym).is_some(),
+                        _ => read,
+                    }
                 }
                 _ => false,
-            };
-            self.risky |= !harmless;
+            }
+        }
+    }
+    impl Visit for Awaits<'_, '_> {
+        fn visit_await_expr(&mut self, a: &swc_core::ecma::ast::AwaitExpr) {
+            self.risky |= self.can_reject(&a.arg);
             a.visit_children_with(self);
         }
         fn visit_try_stmt(&mut self, t: &swc_core::ecma::ast::TryStmt) {
@@ -457,11 +519,41 @@ fn awaits_something_that_can_fail(stmts: &[Stmt], safe: &HashSet<String>) -> boo
         fn visit_function(&mut self, _: &Function) {}
         fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
     }
-    let mut v = Awaits { safe, risky: false };
+    let mut v = Awaits { evidence, risky: false };
     for s in stmts {
         s.visit_with(&mut v);
     }
     v.risky
+}
+
+fn is_busy_setter(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix("set") else { return false };
+    let rest = rest.strip_prefix("Is").unwrap_or(rest);
+    [
+        "Loading",
+        "Saving",
+        "Submitting",
+        "Sending",
+        "Busy",
+        "Pending",
+        "Processing",
+        "Uploading",
+        "Deleting",
+        "Updating",
+        "Creating",
+        "Fetching",
+    ]
+    .iter()
+    .any(|w| rest.ends_with(w))
+}
+
+fn unparen(e: &Expr) -> &Expr {
+    match e {
+        Expr::Paren(p) => unparen(&p.expr),
+        Expr::TsAs(a) => unparen(&a.expr),
+        Expr::TsNonNull(a) => unparen(&a.expr),
+        _ => e,
+    }
 }
 
 /// How many statements at the end are state resets (`setLoading(false)`),
@@ -470,8 +562,10 @@ fn trailing_resets(stmts: &[Stmt]) -> usize {
     let is_reset = |s: &Stmt| {
         let Stmt::Expr(e) = s else { return false };
         let Expr::Call(c) = &*e.expr else { return false };
-        let setter = matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Ident(i)
-            if i.sym.starts_with("set") && i.sym[3..].starts_with(|c: char| c.is_ascii_uppercase())));
+        // Busy flags only (`setLoading`, `setIsSubmitting`, `setSaving`): not
+        // visibility or data, whose reset on failure would change what shows.
+        let setter =
+            matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if is_busy_setter(&i.sym)));
         let to_false = matches!(c.args.as_slice(), [a] if matches!(&*a.expr, Expr::Lit(swc_core::ecma::ast::Lit::Bool(b)) if !b.value));
         setter && to_false
     };

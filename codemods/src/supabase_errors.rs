@@ -284,7 +284,7 @@ impl Finder<'_> {
     }
 
     fn toast_available(&self) -> Option<&ToastApi> {
-        let toast = self.toast.as_ref()?;
+        let toast = self.toast.as_ref().filter(|t| t.fits_language())?;
         if self.stack.last().is_some_and(|c| c.per_element) {
             return None;
         }
@@ -439,7 +439,7 @@ impl Finder<'_> {
             Some(toast) => vec![
                 format!("if ({error}) {{"),
                 format!("\t{log}"),
-                format!("\t{}", toast.call(USER_MESSAGE, style)),
+                format!("\t{}", toast.call(toast.user_message(), style)),
                 "}".into(),
             ],
             None => vec![format!("if ({error}) {log}")],
@@ -561,10 +561,6 @@ impl Finder<'_> {
         }
     }
 }
-
-/// What a toast tells the user. Fixed on purpose: text built from table names
-/// reads badly and may not match the UI's language; the log says which call.
-const USER_MESSAGE: &str = "Something went wrong. Please try again.";
 
 /// The names bound by the `data` part of a `{ data, error }` pattern.
 fn data_names(pattern: &ObjectPat) -> Vec<String> {
