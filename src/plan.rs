@@ -203,7 +203,7 @@ fn project_facts(
             Some((app.dir.clone(), harden_codemods::prisma::Schema::parse(&text)))
         })
         .collect();
-    ProjectFacts { supabase_modules, express_majors, zod_majors, prisma }
+    ProjectFacts { supabase_modules, express_majors, zod_majors, prisma, root: Some(project.root.clone()) }
 }
 
 /// Recomputes one codemod's change on `text`, for when an earlier change to the

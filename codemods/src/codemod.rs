@@ -30,6 +30,9 @@ pub struct ProjectFacts {
     pub zod_majors: Vec<(String, Option<u64>)>,
     /// Each app folder with a `prisma/schema.prisma`, and what it says.
     pub prisma: Vec<(String, crate::prisma::Schema)>,
+    /// The project root, to read a module a file imports a type from (rare:
+    /// only when a request body is typed with an imported type).
+    pub root: Option<std::path::PathBuf>,
 }
 
 /// The entry of `per_app` for the app folder that holds `path` (the deepest).
@@ -54,6 +57,24 @@ impl ProjectFacts {
 
     pub fn prisma(&self, path: &str) -> Option<&crate::prisma::Schema> {
         for_app(&self.prisma, path)
+    }
+
+    /// The text of a project module given without extension (`src/types`).
+    pub fn read_module(&self, module: &str) -> Option<(String, String)> {
+        let root = self.root.as_ref()?;
+        ["ts", "tsx", "d.ts", "js"].iter().find_map(|ext| {
+            for candidate in [format!("{module}.{ext}"), format!("{module}/index.{ext}")] {
+                let path = root.join(&candidate);
+                // Never outside the project, never through a link.
+                let meta = std::fs::symlink_metadata(&path).ok()?;
+                if meta.is_file() && meta.len() < 1024 * 1024 {
+                    if let Ok(text) = std::fs::read_to_string(&path) {
+                        return Some((candidate, text));
+                    }
+                }
+            }
+            None
+        })
     }
 }
 

@@ -477,6 +477,16 @@ impl Run<'_> {
     }
 
     fn add_schema(&mut self, name: String, mut fields: Fields, label: &str) {
+        // Signing in must keep accepting every account that exists: no new
+        // format rule on what identifies it.
+        let lower = format!("{name} {label}").to_ascii_lowercase();
+        if ["login", "signin", "sign-in", "session"].iter().any(|w| lower.contains(w)) {
+            for (_, spec) in &mut fields.0 {
+                if spec.ty == Ty::Email {
+                    spec.ty = Ty::Str;
+                }
+            }
+        }
         // An update sends what changes: every field may be left out.
         if name.starts_with("Update") {
             for (_, spec) in &mut fields.0 {
@@ -605,7 +615,7 @@ impl Run<'_> {
                 continue;
             }
             let Some(ty) = prisma_ty(&f.ty, schema) else { continue };
-            let ty = if ty == Ty::Str && f.name.eq_ignore_ascii_case("email") { Ty::Email } else { ty };
+            let ty = if ty == Ty::Str && is_email_name(&f.name) { Ty::Email } else { ty };
             let ty = if f.list { Ty::Array(Box::new(ty)) } else { ty };
             out.insert(
                 f.name.clone(),
@@ -631,7 +641,7 @@ impl Run<'_> {
                     let schema = schema?;
                     let f = schema.model(model)?.iter().find(|f| f.name == *column)?;
                     let ty = prisma_ty(&f.ty, schema)?;
-                    let ty = if ty == Ty::Str && name.eq_ignore_ascii_case("email") { Ty::Email } else { ty };
+                    let ty = if ty == Ty::Str && is_email_name(name) { Ty::Email } else { ty };
                     Some(FieldSpec {
                         ty: if f.list { Ty::Array(Box::new(ty)) } else { ty },
                         optional: f.generated || *has_default,
@@ -640,7 +650,7 @@ impl Run<'_> {
                     })
                 });
             let spec = from_model.unwrap_or_else(|| {
-                let (ty, guessed) = if name.eq_ignore_ascii_case("email") {
+                let (ty, guessed) = if is_email_name(name) {
                     (Ty::Email, false)
                 } else if strings.0.iter().any(|s| s == name) {
                     (Ty::Str, false)
@@ -654,13 +664,21 @@ impl Run<'_> {
         out
     }
 
-    /// Members of an interface or type literal declared in this file.
+    /// Members of an interface or type literal declared in this file or
+    /// imported from a relative module.
     fn type_fields(&self, ty: &TsType) -> Option<Fields> {
-        let members = match ty {
-            TsType::TsTypeLit(lit) => lit.members.clone(),
+        let imported;
+        let (members, program) = match ty {
+            TsType::TsTypeLit(lit) => (lit.members.clone(), self.file.program),
             TsType::TsTypeRef(r) => {
                 let TsEntityName::Ident(name) = &r.type_name else { return None };
-                local_type(self.file.program, &name.sym)?
+                match local_type(self.file.program, &name.sym) {
+                    Some(members) => (members, self.file.program),
+                    None => {
+                        imported = self.imported_program(&name.sym)?;
+                        (local_type(&imported, &name.sym)?, &imported)
+                    }
+                }
             }
             _ => return None,
         };
@@ -673,12 +691,36 @@ impl Run<'_> {
                 _ => return None,
             };
             let ts = p.type_ann.as_ref().map(|t| &*t.type_ann);
-            let (ty, nullable) = ts.map(|t| ts_ty(t, self.file.program)).unwrap_or((Ty::Any, false));
-            let ty = if ty == Ty::Str && key.eq_ignore_ascii_case("email") { Ty::Email } else { ty };
+            let (ty, nullable) = ts.map(|t| ts_ty(t, program)).unwrap_or((Ty::Any, false));
+            let ty = if ty == Ty::Str && is_email_name(&key) { Ty::Email } else { ty };
             out.insert(key, FieldSpec { ty, optional: p.optional, nullable, guessed: false });
         }
         (!out.is_empty()).then_some(out)
     }
+}
+
+impl Run<'_> {
+    /// The parsed module a type is imported from (relative or `@/` imports).
+    fn imported_program(&self, name: &str) -> Option<Program> {
+        let Program::Module(m) = self.file.program else { return None };
+        let source = m.body.iter().find_map(|item| {
+            let ModuleItem::ModuleDecl(ModuleDecl::Import(d)) = item else { return None };
+            d.specifiers
+                .iter()
+                .any(|s| matches!(s, ImportSpecifier::Named(n) if &*n.local.sym == name))
+                .then(|| d.src.value.to_string_lossy().into_owned())
+        })?;
+        let (path, text) = crate::supabase::resolve(self.file.path, &source)
+            .iter()
+            .find_map(|module| self.file.facts.read_module(module))?;
+        let lang = crate::parse::Lang::from_path(&path)?;
+        Some(crate::parse::parse(text.trim_start_matches('\u{feff}'), lang).ok()?.program)
+    }
+}
+
+/// `email`, `customerEmail`, `user_email`.
+fn is_email_name(name: &str) -> bool {
+    name.to_ascii_lowercase().ends_with("email")
 }
 
 fn is_identifier(s: &str) -> bool {
@@ -720,7 +762,10 @@ fn ts_ty(ty: &TsType, program: &Program) -> (Ty, bool) {
             }
             TsEntityName::Ident(i) => match local_type(program, &i.sym) {
                 Some(members) => (object_of(&members, program), false),
-                None => (Ty::Any, false),
+                None => match local_alias(program, &i.sym) {
+                    Some(aliased) => ts_ty(&aliased, program),
+                    None => (Ty::Any, false),
+                },
             },
             _ => (Ty::Any, false),
         },
@@ -805,6 +850,25 @@ fn declares_type(program: &Program, name: &str) -> bool {
             Decl::TsTypeAlias(a) => &*a.id.sym == name,
             Decl::TsEnum(e) => &*e.id.sym == name,
             _ => false,
+        }
+    })
+}
+
+/// The type a `type Name = …` alias stands for (not object literals: those
+/// are [`local_type`]'s).
+fn local_alias(program: &Program, name: &str) -> Option<TsType> {
+    let Program::Module(m) = program else { return None };
+    m.body.iter().find_map(|item| {
+        let decl = match item {
+            ModuleItem::Stmt(Stmt::Decl(d)) => d,
+            ModuleItem::ModuleDecl(ModuleDecl::ExportDecl(e)) => &e.decl,
+            _ => return None,
+        };
+        match decl {
+            Decl::TsTypeAlias(a) if &*a.id.sym == name && !matches!(&*a.type_ann, TsType::TsTypeLit(_)) => {
+                Some((*a.type_ann).clone())
+            }
+            _ => None,
         }
     })
 }

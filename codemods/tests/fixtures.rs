@@ -17,7 +17,8 @@ use harden_codemods::{by_id, harden_file, parse, Lang, ProjectFacts};
 /// The project every case lives in: Lovable's and Bolt's Supabase client
 /// modules, a Next-style client factory, Express 4 and zod 4 (a case folder
 /// holding a file `express5` or `zod3` says otherwise; a `schema.prisma` in it
-/// is the project's Prisma schema). A case's file sits at
+/// is the project's Prisma schema; a `project/` folder in it holds the other
+/// modules the file imports from). A case's file sits at
 /// `src/components/example.<ext>` unless its folder has a `path` file.
 fn facts(case: &Path) -> ProjectFacts {
     let client = |names: &[&str]| ClientModule {
@@ -37,6 +38,7 @@ fn facts(case: &Path) -> ProjectFacts {
         prisma: fs::read_to_string(case.join("schema.prisma"))
             .map(|text| vec![(String::new(), harden_codemods::prisma::Schema::parse(&text))])
             .unwrap_or_default(),
+        root: Some(case.join("project")).filter(|p| p.is_dir()),
     }
 }
 
