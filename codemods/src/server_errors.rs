@@ -110,6 +110,8 @@ impl Codemod for ServerErrors {
                     out.wrap(&body, &lines, "handler", 0);
                 }
             }
+            // Fastify answers a rejected async handler with a 500 itself.
+            FileKind::Fastify => {}
             // Next already logs a server action's error and sends the client a
             // masked one; a catch here would only hide `redirect()` and friends.
             FileKind::ServerActions => {}
@@ -162,6 +164,7 @@ impl Codemod for ServerErrors {
 }
 
 pub(crate) enum FileKind {
+    Fastify,
     NextRoute { route: String },
     PagesApi { route: String },
     ServerActions,
@@ -200,6 +203,9 @@ impl FileKind {
         }
         if imports_module(file.program, "express") || requires_express(file.program) {
             return Some(FileKind::Express);
+        }
+        if imports_module(file.program, "fastify") {
+            return Some(FileKind::Fastify);
         }
         None
     }
@@ -494,6 +500,73 @@ fn is_validation_middleware(e: &Expr) -> bool {
     ["validat", "celebrate", "checkschema", "schema"].iter().any(|w| name.contains(w))
 }
 
+/// Fastify routes, at the top level or in a plugin function:
+/// `<instance>.post(path, [options,] handler)` on a name the file gets from
+/// `Fastify()`/`fastify()` or a parameter named `fastify`/`app`/`server`.
+/// Routes with a `schema` option are validated by Fastify already.
+pub(crate) fn fastify_routes(items: &[ModuleItem]) -> Vec<(FnBody<'_>, String, bool)> {
+    fn scan<'a>(stmts: impl Iterator<Item = &'a Stmt>, out: &mut Vec<(FnBody<'a>, String, bool)>) {
+        for stmt in stmts {
+            let Stmt::Expr(e) = stmt else { continue };
+            let expr = match &*e.expr {
+                Expr::Await(a) => &*a.arg,
+                other => other,
+            };
+            let Expr::Call(call) = expr else { continue };
+            let Callee::Expr(callee) = &call.callee else { continue };
+            let Expr::Member(MemberExpr { obj, prop: MemberProp::Ident(p), .. }) = &**callee else {
+                continue;
+            };
+            if !matches!(&**obj, Expr::Ident(i) if matches!(&*i.sym, "fastify" | "app" | "server" | "instance"))
+            {
+                continue;
+            }
+            let method = p.sym.to_uppercase();
+            if !["GET", "POST", "PUT", "PATCH", "DELETE"].contains(&method.as_str()) {
+                continue;
+            }
+            let path = match call.args.first().map(|a| &*a.expr) {
+                Some(Expr::Lit(Lit::Str(s))) => s.value.to_string_lossy().into_owned(),
+                _ => continue,
+            };
+            let validated = call.args.iter().any(|a| match &*a.expr {
+                Expr::Object(o) => o.props.iter().any(|p| {
+                    matches!(p, PropOrSpread::Prop(p) if matches!(&**p, Prop::KeyValue(kv) if matches!(&kv.key, PropName::Ident(k) if &*k.sym == "schema")))
+                }),
+                _ => false,
+            });
+            let handler = match call.args.last().map(|a| &*a.expr) {
+                Some(Expr::Arrow(a)) => FnBody::Arrow(a),
+                Some(Expr::Fn(f)) => FnBody::Function(&f.function),
+                _ => continue,
+            };
+            out.push((handler, format!("{method} {path}"), validated));
+        }
+    }
+    let mut out = Vec::new();
+    for item in items {
+        match item {
+            ModuleItem::Stmt(s @ Stmt::Expr(_)) => scan(std::iter::once(s), &mut out),
+            // `export default async function routes(fastify) { fastify.get(…) }`
+            ModuleItem::ModuleDecl(ModuleDecl::ExportDefaultDecl(ExportDefaultDecl {
+                decl: swc_core::ecma::ast::DefaultDecl::Fn(f),
+                ..
+            })) => {
+                if let Some(b) = &f.function.body {
+                    scan(b.stmts.iter(), &mut out);
+                }
+            }
+            ModuleItem::Stmt(Stmt::Decl(Decl::Fn(f))) => {
+                if let Some(b) = &f.function.body {
+                    scan(b.stmts.iter(), &mut out);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Handlers passed to `serve(...)` or `Deno.serve(...)` at the top level.
 pub(crate) fn serve_handlers(items: &[ModuleItem]) -> Vec<FnBody<'_>> {
     let mut handlers = Vec::new();
@@ -684,6 +757,11 @@ impl<'a> ExpressRoutes<'a> {
                 self.app_made_here = true;
             }
         }
+    }
+
+    /// (handler, "METHOD path", validated by middleware) for each route.
+    pub(crate) fn into_routes(self) -> Vec<(FnBody<'a>, String, bool)> {
+        self.handlers.into_iter().zip(self.validated).map(|((h, l), v)| (h, l, v)).collect()
     }
 
     fn error_middleware_spot(&self) -> Option<usize> {

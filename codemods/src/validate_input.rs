@@ -23,7 +23,8 @@ use crate::codemod::{Codemod, FileCtx, Proposal};
 use crate::edit::{line_indent, starts_line, Edit};
 use crate::parse::range;
 use crate::server_errors::{
-    cors_headers, exported_functions, imports, serve_handlers, ExpressRoutes, FileKind, FnBody,
+    cors_headers, exported_functions, fastify_routes, imports, serve_handlers, ExpressRoutes, FileKind,
+    FnBody,
 };
 
 pub struct ValidateInput;
@@ -56,7 +57,7 @@ impl Codemod for ValidateInput {
     }
 
     fn may_apply(&self, text: &str) -> bool {
-        text.contains(".json()") || text.contains(".body")
+        [".json()", ".body", ".query", ".params"].iter().any(|p| text.contains(p))
     }
 
     fn run(&self, file: &FileCtx) -> Option<Proposal> {
@@ -68,6 +69,8 @@ impl Codemod for ValidateInput {
             zod.major.or_else(|| if edge { None } else { file.facts.zod_major(file.path) }).unwrap_or(4);
         let mut run = Run {
             file,
+            added_here: Vec::new(),
+            pending: Vec::new(),
             major,
             schemas: Vec::new(),
             edits: Vec::new(),
@@ -118,19 +121,49 @@ impl Codemod for ValidateInput {
                     });
                 }
             }
-            FileKind::Express => {
-                let routes = ExpressRoutes::of(&module.body);
+            FileKind::Express | FileKind::Fastify => {
+                let fastify = matches!(kind, FileKind::Fastify);
+                let routes = if fastify {
+                    fastify_routes(&module.body)
+                } else {
+                    ExpressRoutes::of(&module.body).into_routes()
+                };
+                let reply = if fastify { Reply::Fastify } else { Reply::Express };
                 let stem = file.path.rsplit('/').next().unwrap_or("").split('.').next().unwrap_or("");
-                for ((body, label), validated) in routes.handlers.iter().zip(&routes.validated) {
-                    let method = label.split(' ').next().unwrap_or("");
-                    if *validated || !["POST", "PUT", "PATCH"].contains(&method) {
+                for (body, label, validated) in &routes {
+                    if *validated {
                         continue;
                     }
+                    let method = label.split(' ').next().unwrap_or("");
                     let path = label.split(' ').nth(1).unwrap_or("");
-                    let segment =
-                        path.split('/').find(|s| !s.is_empty() && !s.starts_with(':')).unwrap_or(stem);
-                    let name = schema_name_for(method, segment);
-                    run.body_entry(body, &name, label);
+                    let has_segment =
+                        path.split('/').any(|s| !s.is_empty() && !s.starts_with(':') && s != "api");
+                    let resource_path = if has_segment { path } else { stem };
+                    let resource = singular(&pascal(
+                        resource_path
+                            .split('/')
+                            .rfind(|s| !s.is_empty() && !s.starts_with(':') && *s != "api")
+                            .unwrap_or(stem),
+                    ));
+                    if path.contains(':') {
+                        run.input_entry(body, &format!("{resource}Params"), label, Source::Params, reply);
+                    }
+                    let query = if method == "GET" {
+                        format!("List{resource}Query")
+                    } else {
+                        format!("{resource}Query")
+                    };
+                    run.input_entry(body, &query, label, Source::Query, reply);
+                    if ["POST", "PUT", "PATCH"].contains(&method) {
+                        run.input_entry(
+                            body,
+                            &schema_name_for(method, resource_path),
+                            label,
+                            Source::Body,
+                            reply,
+                        );
+                    }
+                    run.flush();
                 }
             }
             FileKind::PagesApi { route } => {
@@ -143,6 +176,7 @@ impl Codemod for ValidateInput {
                         _ => continue,
                     };
                     run.body_entry(&f, &format!("{}Body", resource(route)), route);
+                    run.flush();
                 }
             }
             FileKind::ServerActions => {}
@@ -293,6 +327,8 @@ enum Ty {
     Bool,
     Date,
     Enum(Vec<String>),
+    /// A query or route param the code turns into a number.
+    CoercedNumber,
     Array(Box<Ty>),
     Object(Vec<(String, Ty, bool)>),
     Any,
@@ -308,6 +344,7 @@ impl Ty {
             Ty::Int => "z.number().int()".into(),
             Ty::Bool => "z.boolean()".into(),
             Ty::Date => "z.coerce.date()".into(),
+            Ty::CoercedNumber => "z.coerce.number()".into(),
             Ty::Enum(values) => {
                 format!("z.enum([{}])", values.iter().map(|v| q(v)).collect::<Vec<_>>().join(", "))
             }
@@ -357,8 +394,55 @@ struct FieldSpec {
     guessed: bool,
 }
 
+/// What part of the request is read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Source {
+    Body,
+    Query,
+    Params,
+}
+
+impl Source {
+    fn prop(self) -> &'static str {
+        match self {
+            Source::Body => "body",
+            Source::Query => "query",
+            Source::Params => "params",
+        }
+    }
+
+    fn parsed_names(self) -> &'static [&'static str] {
+        match self {
+            Source::Body => &["parsed", "parsedBody", "input"],
+            Source::Query => &["parsedQuery", "queryInput"],
+            Source::Params => &["parsedParams", "paramsInput"],
+        }
+    }
+
+    fn invalid(self) -> &'static str {
+        match self {
+            Source::Body => "Invalid request body",
+            Source::Query => "Invalid query parameters",
+            Source::Params => "Invalid route parameters",
+        }
+    }
+}
+
+/// How the framework answers.
+#[derive(Clone, Copy)]
+enum Reply {
+    /// `res.status(400).json(…)` (Express, Next pages API).
+    Express,
+    /// `reply.code(400).send(…)`.
+    Fastify,
+}
+
 struct Run<'a> {
     file: &'a FileCtx<'a>,
+    /// `parsed…` names this run declared in the current handler.
+    added_here: Vec<String>,
+    /// Checks for the current handler, inserted together at its start.
+    pending: Vec<(usize, String)>,
     major: u64,
     /// (name, declaration text), in order.
     schemas: Vec<(String, String)>,
@@ -435,24 +519,41 @@ impl Run<'_> {
     /// `req.body` (Express, pages API): parsed at the top of the handler, and
     /// every `req.body` read becomes the parsed data.
     fn body_entry(&mut self, body: &FnBody, wanted: &str, label: &str) {
+        self.input_entry(body, wanted, label, Source::Body, Reply::Express);
+    }
+
+    /// `req.body`, `req.query` or `req.params` (Express, Fastify, pages API):
+    /// parsed at the top of the handler, and every read of it becomes the
+    /// parsed data.
+    fn input_entry(&mut self, body: &FnBody, wanted: &str, label: &str, source: Source, reply: Reply) {
         let Some(stmts) = body.stmts() else { return };
         let (Some(req), Some(res)) = (body.param_name(0), body.param_name(1)) else { return };
         if already_validates(stmts) {
             return;
         }
-        let mut reads = BodyReads { req: &req, reads: Vec::new(), whole: Vec::new() };
+        let mut reads = BodyReads { req: &req, prop: source.prop(), reads: Vec::new(), whole: Vec::new() };
         for s in stmts {
             s.visit_with(&mut reads);
         }
         if reads.reads.is_empty() && reads.whole.is_empty() {
             return;
         }
-        let Some(fields) = self.fields_of_body_reads(&reads, stmts) else { return };
+        let fields = match source {
+            Source::Body => self.fields_of_body_reads(&reads, stmts),
+            Source::Query | Source::Params => self.fields_of_params(&reads, stmts, source),
+        };
+        let Some(fields) = fields else { return };
         let Some(name) = self.schema_name(wanted) else { return };
-        let Some(parsed) = ["parsed", "parsedBody", "input"].into_iter().find(|n| !body.names().declares(n))
+        let names = body.names();
+        let Some(parsed) = source
+            .parsed_names()
+            .iter()
+            .copied()
+            .find(|n| !names.declares(n) && !self.added_here.contains(&n.to_string()))
         else {
             return;
         };
+        self.added_here.push(parsed.to_string());
         let text = self.file.text;
         let Some(first) = stmts.first() else { return };
         let first_range = range(first);
@@ -463,17 +564,30 @@ impl Run<'_> {
         let unit = &self.file.style.indent;
         let (semi, eol) = (self.file.style.semi(), self.file.style.eol);
         let issues = self.issues(parsed);
+        let what = self.q(source.invalid());
+        let reject = match reply {
+            Reply::Express => format!("return {res}.status(400).json({{ error: {what}, issues: {issues} }})"),
+            Reply::Fastify => format!("return {res}.code(400).send({{ error: {what}, issues: {issues} }})"),
+        };
         let check = format!(
-            "const {parsed} = {name}.safeParse({req}.body){semi}{eol}{indent}if (!{parsed}.success) {{{eol}{indent}{unit}return {res}.status(400).json({{ error: {}, issues: {issues} }}){semi}{eol}{indent}}}{eol}{eol}{indent}",
-            self.q("Invalid request body")
+            "const {parsed} = {name}.safeParse({req}.{}){semi}{eol}{indent}if (!{parsed}.success) {{{eol}{indent}{unit}{reject}{semi}{eol}{indent}}}{eol}{eol}{indent}",
+            source.prop()
         );
-        self.edits.push(Edit::insert(first_range.start, check));
+        self.pending.push((first_range.start, check));
         let ranges =
             reads.reads.iter().map(|(r, _)| r.clone()).chain(reads.whole.iter().map(|(r, _)| r.clone()));
         for r in ranges.collect::<Vec<_>>() {
             self.edits.push(Edit::replace(r, format!("{parsed}.data")));
         }
         self.add_schema(name, fields, label);
+    }
+
+    /// Ends a handler: its checks go in as one edit.
+    fn flush(&mut self) {
+        self.added_here.clear();
+        let Some((at, _)) = self.pending.first().cloned() else { return };
+        let text: String = self.pending.drain(..).map(|(_, t)| t).collect();
+        self.edits.push(Edit::insert(at, text));
     }
 
     fn add_schema(&mut self, name: String, mut fields: Fields, label: &str) {
@@ -577,6 +691,7 @@ impl Run<'_> {
                     let fields = self.model_fields(model)?;
                     return Some(fields);
                 }
+                Some(WholeUse::Cast(ty)) => return self.type_fields(ty),
                 None => return None,
             }
         }
@@ -593,6 +708,34 @@ impl Run<'_> {
             return None;
         }
         Some(self.evidence(&names, stmts))
+    }
+
+    /// Query and route params arrive as strings: numbers only where the code
+    /// turns them into one with `Number(…)` (so the parsed value fits), the
+    /// rest strings; query params may be absent.
+    fn fields_of_params(&self, reads: &BodyReads, stmts: &[Stmt], source: Source) -> Option<Fields> {
+        if reads.whole.iter().any(|(_, w)| !matches!(w, Some(WholeUse::Destructured(_)))) {
+            return None; // a cast or a whole use: strings typed otherwise, not worth guessing
+        }
+        let mut names: Vec<String> = reads.reads.iter().filter_map(|(_, f)| f.clone()).collect();
+        for (_, w) in &reads.whole {
+            if let Some(WholeUse::Destructured(fields)) = w {
+                names.extend(fields.iter().map(|(n, _)| n.clone()));
+            }
+        }
+        let mut numbers = NumberWraps::default();
+        for s in stmts {
+            s.visit_with(&mut numbers);
+        }
+        let mut out = Fields::new();
+        for name in names {
+            let ty = if numbers.0.contains(&name) { Ty::CoercedNumber } else { Ty::Str };
+            out.insert(
+                name,
+                FieldSpec { ty, optional: source == Source::Query, nullable: false, guessed: false },
+            );
+        }
+        (!out.is_empty()).then_some(out)
     }
 
     /// The whole body goes somewhere: to a Prisma write (`data: body`).
@@ -979,11 +1122,15 @@ impl Visit for Members<'_> {
 enum WholeUse {
     Destructured(Vec<(String, bool)>),
     Model(String),
+    /// `req.body as { … }` / `as SomeType`: the type says what it holds.
+    Cast(Box<TsType>),
 }
 
 /// Reads of `req.body`: `req.body.field` (with its range) and whole uses.
 struct BodyReads<'r> {
     req: &'r str,
+    /// `body`, `query` or `params`.
+    prop: &'r str,
     reads: Vec<(std::ops::Range<usize>, Option<String>)>,
     whole: Vec<(std::ops::Range<usize>, Option<WholeUse>)>,
 }
@@ -991,7 +1138,7 @@ struct BodyReads<'r> {
 impl BodyReads<'_> {
     fn is_body(&self, e: &Expr) -> bool {
         matches!(e, Expr::Member(MemberExpr { obj, prop: MemberProp::Ident(p), .. })
-            if &*p.sym == "body" && matches!(&**obj, Expr::Ident(i) if &*i.sym == self.req))
+            if *p.sym == *self.prop && matches!(&**obj, Expr::Ident(i) if &*i.sym == self.req))
     }
 }
 
@@ -1012,6 +1159,10 @@ impl Visit for BodyReads<'_> {
 
     fn visit_var_declarator(&mut self, d: &swc_core::ecma::ast::VarDeclarator) {
         if let Some(init) = d.init.as_deref() {
+            if let (Some(ty), true) = (cast_type(init), self.is_body(strip(init))) {
+                self.whole.push((range(strip(init)), Some(WholeUse::Cast(Box::new(ty.clone())))));
+                return;
+            }
             if self.is_body(strip(init)) {
                 if let Pat::Object(o) = &d.name {
                     let mut fields = Vec::new();
@@ -1118,6 +1269,25 @@ impl Visit for PrismaWrites {
                             _ => {}
                         }
                     }
+                }
+                _ => {}
+            }
+        }
+        c.visit_children_with(self);
+    }
+}
+
+/// Names turned into numbers: `Number(req.query.page)`, `Number(id)`.
+#[derive(Default)]
+struct NumberWraps(Vec<String>);
+
+impl Visit for NumberWraps {
+    fn visit_call_expr(&mut self, c: &CallExpr) {
+        if matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if &*i.sym == "Number")) {
+            match c.args.first().map(|a| strip(&a.expr)) {
+                Some(Expr::Ident(i)) => self.0.push(i.sym.to_string()),
+                Some(Expr::Member(MemberExpr { prop: MemberProp::Ident(p), .. })) => {
+                    self.0.push(p.sym.to_string())
                 }
                 _ => {}
             }
