@@ -57,7 +57,7 @@ impl Codemod for ValidateInput {
     }
 
     fn may_apply(&self, text: &str) -> bool {
-        [".json()", ".body", ".query", ".params"].iter().any(|p| text.contains(p))
+        [".json()", ".body", ".query", ".params", "FormData", ".formData()"].iter().any(|p| text.contains(p))
     }
 
     fn run(&self, file: &FileCtx) -> Option<Proposal> {
@@ -89,12 +89,17 @@ impl Codemod for ValidateInput {
                         continue;
                     }
                     let name = schema_name_for(&method, route);
-                    run.json_entry(&body, &name, &format!("{method} {route}"), |issues, q| {
+                    let label = format!("{method} {route}");
+                    let reject = |issues: &str, q: &dyn Fn(&str) -> String| {
                         format!(
                             "return {response}.json({{ error: {}, issues: {issues} }}, {{ status: 400 }})",
                             q("Invalid request body")
                         )
-                    });
+                    };
+                    run.json_entry(&body, &name, &label, reject);
+                    if let Some(req) = body.param_name(0) {
+                        run.form_entry(&body, &name, &label, FormSource::Request(&req), &reject);
+                    }
                 }
             }
             FileKind::Edge { name } => {
@@ -179,7 +184,25 @@ impl Codemod for ValidateInput {
                     run.flush();
                 }
             }
-            FileKind::ServerActions => {}
+            // Server actions taking `FormData`: a bad form is refused with an
+            // error (what `<form action>` and `useActionState` both accept;
+            // returning the issues would change the action's type).
+            FileKind::ServerActions => {
+                for (name, body) in exported_functions(&module.body) {
+                    let Some(param) = body.param_name(0) else { continue };
+                    let typed_form = matches!(body.params().first(), Some(Pat::Ident(b))
+                        if matches!(b.type_ann.as_deref().map(|t| &*t.type_ann), Some(TsType::TsTypeRef(r))
+                            if matches!(&r.type_name, TsEntityName::Ident(i) if &*i.sym == "FormData")));
+                    if !typed_form {
+                        continue;
+                    }
+                    let schema = format!("{}Input", pascal(&name));
+                    let reject = |_issues: &str, q: &dyn Fn(&str) -> String| {
+                        format!("throw new Error({})", q("Invalid input"))
+                    };
+                    run.form_entry(&body, &schema, &name, FormSource::Param(&param), &reject);
+                }
+            }
         }
         if run.schemas.is_empty() {
             return None;
@@ -394,6 +417,139 @@ struct FieldSpec {
     guessed: bool,
 }
 
+/// Builds the statement that refuses bad input, from the issues expression
+/// and the file's quoting.
+type Reject<'a> = &'a dyn Fn(&str, &dyn Fn(&str) -> String) -> String;
+
+/// Where a form comes from.
+#[derive(Clone, Copy)]
+enum FormSource<'a> {
+    /// `const form = await request.formData()`
+    Request(&'a str),
+    /// A server action's `formData: FormData` parameter.
+    Param(&'a str),
+}
+
+enum Insert {
+    After(usize),
+    Before(usize),
+}
+
+/// `form.get("key")` calls (with ranges), and whether the form is used any
+/// other way (then the fields are not all known).
+struct FormGets<'f> {
+    form: &'f str,
+    gets: Vec<(std::ops::Range<usize>, String)>,
+    other_use: bool,
+    /// Keys the code defaults (`form.get("x") ?? …`) or tests against null.
+    optional: Vec<String>,
+    numbers: Vec<String>,
+    /// Keys cast to something other than `string` (`as File`): not text.
+    not_text: Vec<String>,
+}
+
+impl FormGets<'_> {
+    fn key(&self, e: &Expr) -> Option<String> {
+        let Expr::Call(c) = strip(e) else { return None };
+        let Callee::Expr(callee) = &c.callee else { return None };
+        let Expr::Member(MemberExpr { obj, prop: MemberProp::Ident(p), .. }) = &**callee else { return None };
+        if &*p.sym != "get" || !matches!(&**obj, Expr::Ident(i) if &*i.sym == self.form) {
+            return None;
+        }
+        match c.args.first().map(|a| &*a.expr) {
+            Some(Expr::Lit(Lit::Str(s))) => Some(s.value.to_string_lossy().into_owned()),
+            _ => None,
+        }
+    }
+}
+
+impl Visit for FormGets<'_> {
+    fn visit_call_expr(&mut self, c: &CallExpr) {
+        if let Some(key) = self.key(&Expr::Call(c.clone())) {
+            self.gets.push((range(c), key));
+            return;
+        }
+        if matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if &*i.sym == "Number")) {
+            if let Some(key) = c.args.first().and_then(|a| self.key(&a.expr)) {
+                self.numbers.push(key);
+            }
+        }
+        c.visit_children_with(self);
+    }
+
+    fn visit_ts_as_expr(&mut self, a: &swc_core::ecma::ast::TsAsExpr) {
+        let is_string =
+            matches!(&*a.type_ann, TsType::TsKeywordType(k) if k.kind == TsKeywordTypeKind::TsStringKeyword);
+        if let Some(key) = self.key(&a.expr) {
+            if !is_string {
+                self.not_text.push(key);
+            }
+        }
+        a.visit_children_with(self);
+    }
+
+    fn visit_bin_expr(&mut self, b: &swc_core::ecma::ast::BinExpr) {
+        use swc_core::ecma::ast::BinaryOp;
+        if matches!(
+            b.op,
+            BinaryOp::NullishCoalescing
+                | BinaryOp::LogicalOr
+                | BinaryOp::EqEq
+                | BinaryOp::EqEqEq
+                | BinaryOp::NotEq
+                | BinaryOp::NotEqEq
+        ) {
+            if let Some(key) = self.key(&b.left) {
+                self.optional.push(key);
+            }
+        }
+        b.visit_children_with(self);
+    }
+
+    fn visit_ident(&mut self, i: &Ident) {
+        if &*i.sym == self.form {
+            self.other_use = true;
+        }
+    }
+
+    fn visit_member_expr(&mut self, m: &MemberExpr) {
+        // `form.get` outside a call with a literal key is another use.
+        m.visit_children_with(self);
+    }
+
+    fn visit_binding_ident(&mut self, b: &swc_core::ecma::ast::BindingIdent) {
+        b.type_ann.visit_with(self);
+    }
+}
+
+/// `const form = await request.formData()`.
+fn find_form_read<'s>(stmts: &'s [Stmt], req: &str) -> Option<(&'s Stmt, &'s VarDecl)> {
+    for stmt in stmts {
+        match stmt {
+            Stmt::Decl(Decl::Var(v)) => {
+                if let [d] = v.decls.as_slice() {
+                    let is_form = d.init.as_deref().is_some_and(|init| {
+                        matches!(strip(init), Expr::Await(AwaitExpr { arg, .. })
+                            if matches!(strip(arg), Expr::Call(CallExpr { callee: Callee::Expr(c), .. })
+                                if matches!(&**c, Expr::Member(MemberExpr { obj, prop: MemberProp::Ident(p), .. })
+                                    if &*p.sym == "formData" && matches!(&**obj, Expr::Ident(i) if &*i.sym == req))))
+                    });
+                    if is_form {
+                        return Some((stmt, v));
+                    }
+                }
+            }
+            Stmt::Try(t) => {
+                if let Some(found) = find_form_read(&t.block.stmts, req) {
+                    return Some(found);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 /// What part of the request is read.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Source {
@@ -513,6 +669,96 @@ impl Run<'_> {
         );
         self.edits.push(Edit::insert(stmt_range.start, check));
         self.edits.push(Edit::replace(range(init), format!("{parsed}.data")));
+        self.add_schema(name, fields, label);
+    }
+
+    /// Form fields read with `form.get("name")`: from `await request.formData()`
+    /// (Next route handlers) or a server action's `FormData` parameter.
+    fn form_entry(
+        &mut self,
+        body: &FnBody,
+        wanted: &str,
+        label: &str,
+        source: FormSource,
+        bad_request: Reject,
+    ) {
+        let Some(stmts) = body.stmts() else { return };
+        if already_validates(stmts) {
+            return;
+        }
+        let text = self.file.text;
+        // Where the check goes and which name holds the form.
+        let (form, at, indent) = match source {
+            FormSource::Request(req) => {
+                let Some((stmt, decl)) = find_form_read(stmts, req) else { return };
+                let Pat::Ident(b) = &decl.decls[0].name else { return };
+                let Some(after) = crate::edit::after_stmt(text, self.file.style, range(stmt)) else { return };
+                (b.id.sym.to_string(), Insert::After(after.at), after.indent.to_string())
+            }
+            FormSource::Param(p) => {
+                let Some(first) = stmts.first() else { return };
+                let r = range(first);
+                if !starts_line(text, r.start) {
+                    return;
+                }
+                (p.to_string(), Insert::Before(r.start), line_indent(text, r.start).to_string())
+            }
+        };
+        let mut gets = FormGets {
+            form: &form,
+            gets: Vec::new(),
+            other_use: false,
+            optional: Vec::new(),
+            numbers: Vec::new(),
+            not_text: Vec::new(),
+        };
+        for s in stmts {
+            s.visit_with(&mut gets);
+        }
+        if gets.other_use || gets.gets.is_empty() {
+            return;
+        }
+        let mut fields = Fields::new();
+        for (_, key) in &gets.gets {
+            let ty = if gets.not_text.contains(key) {
+                Ty::Any
+            } else if gets.numbers.contains(key) {
+                Ty::CoercedNumber
+            } else {
+                Ty::Str
+            };
+            let ty = if ty == Ty::Str && is_email_name(key) { Ty::Email } else { ty };
+            fields.insert(
+                key.clone(),
+                FieldSpec { ty, optional: gets.optional.contains(key), nullable: false, guessed: false },
+            );
+        }
+        let Some(name) = self.schema_name(wanted) else { return };
+        let names = body.names();
+        let Some(parsed) = ["parsed", "parsedForm", "formInput"].into_iter().find(|n| !names.declares(n))
+        else {
+            return;
+        };
+        let style = self.file.style;
+        let (semi, eol, unit) = (style.semi(), style.eol, &style.indent);
+        let issues = self.issues(parsed);
+        let q = |s: &str| style.quoted(s);
+        let reject = bad_request(&issues, &q);
+        let check = format!(
+            "const {parsed} = {name}.safeParse(Object.fromEntries({form})){semi}{eol}{indent}if (!{parsed}.success) {{{eol}{indent}{unit}{reject}{semi}{eol}{indent}}}"
+        );
+        match at {
+            Insert::After(at) => self.edits.push(Edit::insert(at, format!("{eol}{indent}{check}"))),
+            Insert::Before(at) => self.edits.push(Edit::insert(at, format!("{check}{eol}{eol}{indent}"))),
+        }
+        for (r, key) in &gets.gets {
+            let access = if is_identifier(key) {
+                format!("{parsed}.data.{key}")
+            } else {
+                format!("{parsed}.data[{}]", q(key))
+            };
+            self.edits.push(Edit::replace(r.clone(), access));
+        }
         self.add_schema(name, fields, label);
     }
 
