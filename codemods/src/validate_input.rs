@@ -57,7 +57,9 @@ impl Codemod for ValidateInput {
     }
 
     fn may_apply(&self, text: &str) -> bool {
-        [".json()", ".body", ".query", ".params", "FormData", ".formData()"].iter().any(|p| text.contains(p))
+        [".json()", ".body", ".query", ".params", "FormData", ".formData()", "searchParams"]
+            .iter()
+            .any(|p| text.contains(p))
     }
 
     fn run(&self, file: &FileCtx) -> Option<Proposal> {
@@ -100,6 +102,13 @@ impl Codemod for ValidateInput {
                     if let Some(req) = body.param_name(0) {
                         run.form_entry(&body, &name, &label, FormSource::Request(&req), &reject);
                     }
+                }
+                for (method, body) in exported_functions(&module.body) {
+                    if method != "GET" {
+                        continue;
+                    }
+                    let query = format!("List{}Query", resource(route));
+                    run.search_params_entry(&body, &query, &format!("GET {route}"), response);
                 }
             }
             FileKind::Edge { name } => {
@@ -417,6 +426,45 @@ struct FieldSpec {
     guessed: bool,
 }
 
+/// `searchParams.get("key")` keys, and those the code turns into numbers.
+struct SearchGets {
+    keys: Vec<String>,
+    numbers: Vec<String>,
+}
+
+impl SearchGets {
+    fn key(e: &Expr) -> Option<String> {
+        let Expr::Call(c) = strip(e) else { return None };
+        let Callee::Expr(callee) = &c.callee else { return None };
+        let Expr::Member(MemberExpr { obj, prop: MemberProp::Ident(p), .. }) = &**callee else { return None };
+        if &*p.sym != "get" || !matches!(&**obj, Expr::Ident(i) if &*i.sym == "searchParams") {
+            return None;
+        }
+        match c.args.first().map(|a| &*a.expr) {
+            Some(Expr::Lit(Lit::Str(s))) => Some(s.value.to_string_lossy().into_owned()),
+            _ => None,
+        }
+    }
+}
+
+impl Visit for SearchGets {
+    fn visit_call_expr(&mut self, c: &CallExpr) {
+        let call = Expr::Call(c.clone());
+        if let Some(key) = SearchGets::key(&call) {
+            if !self.keys.contains(&key) {
+                self.keys.push(key);
+            }
+        }
+        let to_number = matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if matches!(&*i.sym, "Number")));
+        if to_number {
+            if let Some(key) = c.args.first().and_then(|a| SearchGets::key(&a.expr)) {
+                self.numbers.push(key);
+            }
+        }
+        c.visit_children_with(self);
+    }
+}
+
 /// Builds the statement that refuses bad input, from the issues expression
 /// and the file's quoting.
 type Reject<'a> = &'a dyn Fn(&str, &dyn Fn(&str) -> String) -> String;
@@ -669,6 +717,63 @@ impl Run<'_> {
         );
         self.edits.push(Edit::insert(stmt_range.start, check));
         self.edits.push(Edit::replace(range(init), format!("{parsed}.data")));
+        self.add_schema(name, fields, label);
+    }
+
+    /// `searchParams.get("page")` in a GET route handler: the params are
+    /// checked (formats, lengths) right after they are known; the reads stay as
+    /// they are, so `null` for an absent param still means what it meant.
+    fn search_params_entry(&mut self, body: &FnBody, wanted: &str, label: &str, response: &str) {
+        let Some(stmts) = body.stmts() else { return };
+        let Some(req) = body.param_name(0) else { return };
+        if already_validates(stmts) {
+            return;
+        }
+        let text = self.file.text;
+        // `const { searchParams } = new URL(request.url)` or
+        // `const searchParams = request.nextUrl.searchParams`: the check goes after it.
+        let declared = stmts.iter().find_map(|stmt| {
+            let Stmt::Decl(Decl::Var(v)) = stmt else { return None };
+            let [d] = v.decls.as_slice() else { return None };
+            let binds = match &d.name {
+                Pat::Object(o) => o
+                    .props
+                    .iter()
+                    .any(|p| matches!(p, ObjectPatProp::Assign(a) if &*a.key.sym == "searchParams")),
+                Pat::Ident(b) => &*b.id.sym == "searchParams",
+                _ => false,
+            };
+            let init = d.init.as_deref()?;
+            let from_request = text[range(init)].contains(&req);
+            (binds && from_request).then_some(stmt)
+        });
+        let Some(stmt) = declared else { return };
+        let mut gets = SearchGets { keys: Vec::new(), numbers: Vec::new() };
+        for s in stmts {
+            s.visit_with(&mut gets);
+        }
+        if gets.keys.is_empty() {
+            return;
+        }
+        let mut fields = Fields::new();
+        for key in &gets.keys {
+            let ty = if gets.numbers.contains(key) { Ty::CoercedNumber } else { Ty::Str };
+            fields.insert(key.clone(), FieldSpec { ty, optional: true, nullable: false, guessed: false });
+        }
+        let Some(name) = self.schema_name(wanted) else { return };
+        let names = body.names();
+        let Some(parsed) = ["parsedQuery", "queryInput"].into_iter().find(|n| !names.declares(n)) else {
+            return;
+        };
+        let style = self.file.style;
+        let Some(after) = crate::edit::after_stmt(text, style, range(stmt)) else { return };
+        let (semi, eol, unit, indent) = (style.semi(), after.eol, &style.indent, after.indent);
+        let issues = self.issues(parsed);
+        let check = format!(
+            "{eol}{indent}const {parsed} = {name}.safeParse(Object.fromEntries(searchParams)){semi}{eol}{indent}if (!{parsed}.success) {{{eol}{indent}{unit}return {response}.json({{ error: {}, issues: {issues} }}, {{ status: 400 }}){semi}{eol}{indent}}}",
+            style.quoted("Invalid query parameters")
+        );
+        self.edits.push(Edit::insert(after.at, check));
         self.add_schema(name, fields, label);
     }
 
