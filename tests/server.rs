@@ -77,6 +77,11 @@ fn hardened_express_api_rejects_bad_bodies_and_stores_good_ones() {
     let (status, body) = request(port, "POST", "/todos", Some(r#"{"title": 42}"#)).expect("request");
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("title"), "{body}");
+    // `done` is a boolean column (Drizzle): a string is refused.
+    let (status, body) =
+        request(port, "POST", "/todos", Some(r#"{"title": "x", "done": "yes"}"#)).expect("request");
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("done"), "{body}");
     // Malformed JSON: 400 too, not a 500.
     let (status, body) = request(port, "POST", "/todos", Some("{not json")).expect("request");
     assert_eq!(status, 400, "{body}");

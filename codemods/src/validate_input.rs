@@ -1123,9 +1123,11 @@ impl Run<'_> {
     fn evidence(&self, names: &[(String, bool)], stmts: &[Stmt]) -> Fields {
         let mut writes = PrismaWrites::default();
         let mut strings = StringUses::default();
+        let mut drizzle = DrizzleWrites::default();
         for s in stmts {
             s.visit_with(&mut writes);
             s.visit_with(&mut strings);
+            s.visit_with(&mut drizzle);
         }
         let schema = self.file.facts.prisma(self.file.path);
         let mut out = Fields::new();
@@ -1143,7 +1145,19 @@ impl Run<'_> {
                         guessed: false,
                     })
                 });
-            let spec = from_model.unwrap_or_else(|| {
+            let from_table = || {
+                let (_, table, column) = drizzle.fields.iter().find(|(v, _, _)| v == name)?;
+                let columns = self.drizzle_table(table)?;
+                let c = columns.iter().find(|c| c.key == *column)?;
+                let ty = if c.ty == Ty::Str && is_email_name(name) { Ty::Email } else { c.ty.clone() };
+                Some(FieldSpec {
+                    ty,
+                    optional: !c.required || *has_default,
+                    nullable: !c.not_null,
+                    guessed: false,
+                })
+            };
+            let spec = from_model.or_else(from_table).unwrap_or_else(|| {
                 let (ty, guessed) = if is_email_name(name) {
                     (Ty::Email, false)
                 } else if strings.0.iter().any(|s| s == name) {
@@ -1194,6 +1208,15 @@ impl Run<'_> {
 }
 
 impl Run<'_> {
+    /// The columns of a Drizzle table, defined in this file or imported.
+    fn drizzle_table(&self, name: &str) -> Option<Vec<Column>> {
+        if let Some(columns) = table_columns(self.file.program, name) {
+            return Some(columns);
+        }
+        let imported = self.imported_program(name)?;
+        table_columns(&imported, name)
+    }
+
     /// The parsed module a type is imported from (relative or `@/` imports).
     fn imported_program(&self, name: &str) -> Option<Program> {
         let Program::Module(m) = self.file.program else { return None };
@@ -1644,6 +1667,159 @@ impl Visit for NumberWraps {
             }
         }
         c.visit_children_with(self);
+    }
+}
+
+/// A Drizzle column: its key in the table object, zod type, and whether a
+/// client must send it.
+struct Column {
+    key: String,
+    ty: Ty,
+    not_null: bool,
+    required: bool,
+}
+
+/// `const todos = pgTable("todos", { title: text("title").notNull(), … })`.
+fn table_columns(program: &Program, name: &str) -> Option<Vec<Column>> {
+    let Program::Module(m) = program else { return None };
+    let init = m.body.iter().find_map(|item| {
+        let decl = match item {
+            ModuleItem::Stmt(Stmt::Decl(Decl::Var(v))) => v,
+            ModuleItem::ModuleDecl(ModuleDecl::ExportDecl(e)) => match &e.decl {
+                Decl::Var(v) => v,
+                _ => return None,
+            },
+            _ => return None,
+        };
+        decl.decls.iter().find_map(|d| match &d.name {
+            Pat::Ident(b) if &*b.id.sym == name => d.init.as_deref(),
+            _ => None,
+        })
+    })?;
+    let Expr::Call(call) = strip(init) else { return None };
+    let Callee::Expr(callee) = &call.callee else { return None };
+    if !matches!(&**callee, Expr::Ident(i) if matches!(&*i.sym, "pgTable" | "mysqlTable" | "sqliteTable")) {
+        return None;
+    }
+    let Expr::Object(columns) = &*call.args.get(1)?.expr else { return None };
+    let mut out = Vec::new();
+    for p in &columns.props {
+        let PropOrSpread::Prop(p) = p else { continue };
+        let Prop::KeyValue(kv) = &**p else { continue };
+        let PropName::Ident(key) = &kv.key else { continue };
+        // Walk the builder chain: text("title").notNull().default(…)
+        let mut methods = Vec::new();
+        let mut e = &*kv.value;
+        let builder = loop {
+            let Expr::Call(c) = e else { break None };
+            let Callee::Expr(callee) = &c.callee else { break None };
+            match &**callee {
+                Expr::Member(MemberExpr { obj, prop: MemberProp::Ident(m), .. }) => {
+                    methods.push(m.sym.to_string());
+                    e = obj;
+                }
+                Expr::Ident(i) => break Some(i.sym.to_string()),
+                _ => break None,
+            }
+        };
+        let Some(builder) = builder else { continue };
+        let ty = match builder.as_str() {
+            "text" | "varchar" | "char" | "uuid" | "citext" => Ty::Str,
+            "integer" | "int" | "smallint" | "bigint" | "serial" | "smallserial" | "bigserial" => Ty::Int,
+            "real" | "doublePrecision" | "numeric" | "decimal" | "double" | "float" => Ty::Number,
+            "boolean" => Ty::Bool,
+            "timestamp" | "date" | "datetime" => Ty::Date,
+            _ => Ty::Any,
+        };
+        let has = |m: &str| methods.iter().any(|x| x == m);
+        let generated =
+            builder.ends_with("serial") || has("primaryKey") || has("defaultRandom") || has("defaultNow");
+        let not_null = has("notNull") || has("primaryKey");
+        let required = not_null && !generated && !has("default") && !has("$defaultFn");
+        out.push(Column { key: key.sym.to_string(), ty, not_null, required });
+    }
+    Some(out)
+}
+
+/// Where values are written with Drizzle: (value name, table, column) for
+/// `db.insert(table).values({ column: value })` and `.update(table).set({…})`.
+#[derive(Default)]
+struct DrizzleWrites {
+    fields: Vec<(String, String, String)>,
+}
+
+impl Visit for DrizzleWrites {
+    fn visit_call_expr(&mut self, c: &CallExpr) {
+        if let Callee::Expr(callee) = &c.callee {
+            if let Expr::Member(MemberExpr { obj, prop: MemberProp::Ident(m), .. }) = &**callee {
+                if matches!(&*m.sym, "values" | "set") {
+                    if let Some(table) = drizzle_target(obj) {
+                        if let Some(Expr::Object(o)) = c.args.first().map(|a| &*a.expr) {
+                            for p in &o.props {
+                                let PropOrSpread::Prop(p) = p else { continue };
+                                match &**p {
+                                    Prop::Shorthand(i) => self.fields.push((
+                                        i.sym.to_string(),
+                                        table.clone(),
+                                        i.sym.to_string(),
+                                    )),
+                                    Prop::KeyValue(kv) => {
+                                        let PropName::Ident(column) = &kv.key else { continue };
+                                        if let Some(v) = value_name(&kv.value) {
+                                            self.fields.push((v, table.clone(), column.sym.to_string()));
+                                        }
+                                    }
+                                    _ => {}
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        c.visit_children_with(self);
+    }
+}
+
+/// `db.insert(todos)` / `db.update(todos)`: `todos`.
+fn drizzle_target(e: &Expr) -> Option<String> {
+    let Expr::Call(c) = strip(e) else { return None };
+    let Callee::Expr(callee) = &c.callee else { return None };
+    let Expr::Member(MemberExpr { prop: MemberProp::Ident(m), .. }) = &**callee else { return None };
+    if !matches!(&*m.sym, "insert" | "update") {
+        return None;
+    }
+    match c.args.first().map(|a| &*a.expr) {
+        Some(Expr::Ident(t)) => Some(t.sym.to_string()),
+        _ => None,
+    }
+}
+
+/// The input field a written value comes from: `title`, `body.title`,
+/// `title.trim()`, `done ?? false`.
+fn value_name(e: &Expr) -> Option<String> {
+    match strip(e) {
+        Expr::Ident(i) => Some(i.sym.to_string()),
+        Expr::Member(MemberExpr { prop: MemberProp::Ident(p), obj, .. }) => match &**obj {
+            Expr::Ident(_) | Expr::Member(_) => Some(p.sym.to_string()),
+            _ => None,
+        },
+        Expr::Call(c) => match &c.callee {
+            Callee::Expr(callee) => match &**callee {
+                Expr::Member(m) => value_name(&m.obj),
+                _ => None,
+            },
+            _ => None,
+        },
+        Expr::Bin(b)
+            if matches!(
+                b.op,
+                swc_core::ecma::ast::BinaryOp::NullishCoalescing | swc_core::ecma::ast::BinaryOp::LogicalOr
+            ) =>
+        {
+            value_name(&b.left)
+        }
+        _ => None,
     }
 }
 
