@@ -1124,10 +1124,12 @@ impl Run<'_> {
         let mut writes = PrismaWrites::default();
         let mut strings = StringUses::default();
         let mut drizzle = DrizzleWrites::default();
+        let mut args = CallArgs::default();
         for s in stmts {
             s.visit_with(&mut writes);
             s.visit_with(&mut strings);
             s.visit_with(&mut drizzle);
+            s.visit_with(&mut args);
         }
         let schema = self.file.facts.prisma(self.file.path);
         let mut out = Fields::new();
@@ -1157,7 +1159,17 @@ impl Run<'_> {
                     guessed: false,
                 })
             };
-            let spec = from_model.or_else(from_table).unwrap_or_else(|| {
+            // Passed to a function whose parameter is typed: `createUser(email: string, …)`.
+            let from_param = || {
+                let (_, function, index) = args.0.iter().find(|(v, _, _)| v == name)?;
+                let ty = self.param_type(function, *index)?;
+                let (ty, nullable) = ts_ty(&ty.0, &ty.1);
+                (ty != Ty::Any).then(|| {
+                    let ty = if ty == Ty::Str && is_email_name(name) { Ty::Email } else { ty };
+                    FieldSpec { ty, optional: *has_default, nullable, guessed: false }
+                })
+            };
+            let spec = from_model.or_else(from_table).or_else(from_param).unwrap_or_else(|| {
                 let (ty, guessed) = if is_email_name(name) {
                     (Ty::Email, false)
                 } else if strings.0.iter().any(|s| s == name) {
@@ -1208,6 +1220,39 @@ impl Run<'_> {
 }
 
 impl Run<'_> {
+    /// The declared type of parameter `index` of function `name` (this file or
+    /// imported), with the program it is declared in.
+    fn param_type(&self, name: &str, index: usize) -> Option<(TsType, Program)> {
+        let find = |program: &Program| -> Option<TsType> {
+            let Program::Module(m) = program else { return None };
+            m.body.iter().find_map(|item| {
+                let decl = match item {
+                    ModuleItem::Stmt(Stmt::Decl(d)) => d,
+                    ModuleItem::ModuleDecl(ModuleDecl::ExportDecl(e)) => &e.decl,
+                    _ => return None,
+                };
+                let pat = match decl {
+                    Decl::Fn(f) if &*f.ident.sym == name => &f.function.params.get(index)?.pat,
+                    Decl::Var(v) => v.decls.iter().find_map(|d| match (&d.name, d.init.as_deref()) {
+                        (Pat::Ident(b), Some(Expr::Arrow(a))) if &*b.id.sym == name => a.params.get(index),
+                        _ => None,
+                    })?,
+                    _ => return None,
+                };
+                match pat {
+                    Pat::Ident(b) => b.type_ann.as_ref().map(|t| (*t.type_ann).clone()),
+                    _ => None,
+                }
+            })
+        };
+        if let Some(ty) = find(self.file.program) {
+            return Some((ty, self.file.program.clone()));
+        }
+        let imported = self.imported_program(name)?;
+        let ty = find(&imported)?;
+        Some((ty, imported))
+    }
+
     /// The columns of a Drizzle table, defined in this file or imported.
     fn drizzle_table(&self, name: &str) -> Option<Vec<Column>> {
         if let Some(columns) = table_columns(self.file.program, name) {
@@ -1664,6 +1709,27 @@ impl Visit for NumberWraps {
                     self.0.push(p.sym.to_string())
                 }
                 _ => {}
+            }
+        }
+        c.visit_children_with(self);
+    }
+}
+
+/// Input values passed as arguments: (value name, function, position).
+#[derive(Default)]
+struct CallArgs(Vec<(String, String, usize)>);
+
+impl Visit for CallArgs {
+    fn visit_call_expr(&mut self, c: &CallExpr) {
+        if let Callee::Expr(callee) = &c.callee {
+            if let Expr::Ident(f) = &**callee {
+                for (i, a) in c.args.iter().enumerate() {
+                    if a.spread.is_none() {
+                        if let Some(v) = value_name(&a.expr) {
+                            self.0.push((v, f.sym.to_string(), i));
+                        }
+                    }
+                }
             }
         }
         c.visit_children_with(self);
