@@ -340,9 +340,10 @@ fn pascal(name: &str) -> String {
 }
 
 fn singular(name: &str) -> String {
+    let lower = name.to_ascii_lowercase();
     if let Some(stem) = name.strip_suffix("ies") {
         format!("{stem}y")
-    } else if name.ends_with("ss") {
+    } else if name.len() <= 3 || ["ss", "us", "is"].iter().any(|e| lower.ends_with(e)) {
         name.to_string()
     } else {
         name.strip_suffix('s').unwrap_or(name).to_string()
@@ -361,6 +362,10 @@ enum Ty {
     Enum(Vec<String>),
     /// A query or route param the code turns into a number.
     CoercedNumber,
+    /// A body field the code passes to `Number(…)`: a number or a numeric string.
+    NumberLike,
+    /// A query param: one value or a repeated one (`?tag=a&tag=b`).
+    QueryValue,
     Array(Box<Ty>),
     Object(Vec<(String, Ty, bool)>),
     Any,
@@ -369,13 +374,16 @@ enum Ty {
 impl Ty {
     fn zod(&self, major: u64, q: &dyn Fn(&str) -> String) -> String {
         match self {
-            Ty::Str => "z.string().max(5000)".into(),
+            Ty::Str => "z.string()".into(),
             Ty::Email if major >= 4 => "z.email().max(320)".into(),
             Ty::Email => "z.string().email().max(320)".into(),
             Ty::Number => "z.number()".into(),
             Ty::Int => "z.number().int()".into(),
             Ty::Bool => "z.boolean()".into(),
-            Ty::Date => "z.coerce.date()".into(),
+            // JSON has no dates: a string that parses as one (not `null`/`0`).
+            Ty::Date => "z.string().pipe(z.coerce.date())".into(),
+            Ty::NumberLike => "z.union([z.number(), z.string().max(100)])".into(),
+            Ty::QueryValue => "z.union([z.string(), z.array(z.string())])".into(),
             Ty::CoercedNumber => "z.coerce.number()".into(),
             Ty::Enum(values) => {
                 format!("z.enum([{}])", values.iter().map(|v| q(v)).collect::<Vec<_>>().join(", "))
@@ -400,7 +408,11 @@ impl Ty {
 
 /// Fields in source order (a schema reads like the code it guards).
 #[derive(Clone, Debug, Default)]
-struct Fields(Vec<(String, FieldSpec)>);
+struct Fields {
+    list: Vec<(String, FieldSpec)>,
+    /// Learnt from the reads the code makes: other keys pass through.
+    loose: bool,
+}
 
 impl Fields {
     fn new() -> Fields {
@@ -408,13 +420,13 @@ impl Fields {
     }
 
     fn insert(&mut self, name: String, spec: FieldSpec) {
-        if !self.0.iter().any(|(n, _)| *n == name) {
-            self.0.push((name, spec));
+        if !self.list.iter().any(|(n, _)| *n == name) {
+            self.list.push((name, spec));
         }
     }
 
     fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.list.is_empty()
     }
 }
 
@@ -668,6 +680,17 @@ impl Run<'_> {
         }
     }
 
+    /// An existing schema with exactly this text, or a fresh name.
+    fn schema_for(&self, wanted: &str, fields: &Fields, label: &str) -> Option<String> {
+        let text = self.schema_text(wanted, fields, label);
+        let semi = self.file.style.semi();
+        let same = self.schemas.iter().find(|(n, t)| *t == format!("const {n} = {text}{semi}"));
+        match same {
+            Some((n, _)) => Some(n.clone()),
+            None => self.schema_name(wanted),
+        }
+    }
+
     fn schema_name(&self, wanted: &str) -> Option<String> {
         let taken = |n: &str| {
             self.file.bindings.declares(n)
@@ -695,7 +718,7 @@ impl Run<'_> {
         // try block that is.
         let Some((stmt, decl)) = find_json_read(stmts, &req) else { return };
         let Some(fields) = self.fields_of_decl(decl, stmts) else { return };
-        let Some(name) = self.schema_name(wanted) else { return };
+        let Some(name) = self.schema_for(wanted, &fields, label) else { return };
         let Some(parsed) = ["parsed", "parsedBody", "input"].into_iter().find(|n| !body.names().declares(n))
         else {
             return;
@@ -760,7 +783,7 @@ impl Run<'_> {
             let ty = if gets.numbers.contains(key) { Ty::CoercedNumber } else { Ty::Str };
             fields.insert(key.clone(), FieldSpec { ty, optional: true, nullable: false, guessed: false });
         }
-        let Some(name) = self.schema_name(wanted) else { return };
+        let Some(name) = self.schema_for(wanted, &fields, label) else { return };
         let names = body.names();
         let Some(parsed) = ["parsedQuery", "queryInput"].into_iter().find(|n| !names.declares(n)) else {
             return;
@@ -838,7 +861,7 @@ impl Run<'_> {
                 FieldSpec { ty, optional: gets.optional.contains(key), nullable: false, guessed: false },
             );
         }
-        let Some(name) = self.schema_name(wanted) else { return };
+        let Some(name) = self.schema_for(wanted, &fields, label) else { return };
         let names = body.names();
         let Some(parsed) = ["parsed", "parsedForm", "formInput"].into_iter().find(|n| !names.declares(n))
         else {
@@ -894,7 +917,7 @@ impl Run<'_> {
             Source::Query | Source::Params => self.fields_of_params(&reads, stmts, source),
         };
         let Some(fields) = fields else { return };
-        let Some(name) = self.schema_name(wanted) else { return };
+        let Some(name) = self.schema_for(wanted, &fields, label) else { return };
         let names = body.names();
         let Some(parsed) = source
             .parsed_names()
@@ -941,29 +964,35 @@ impl Run<'_> {
         self.edits.push(Edit::insert(at, text));
     }
 
-    fn add_schema(&mut self, name: String, mut fields: Fields, label: &str) {
+    /// The schema's `z.object({…})` text, after the adjustments that depend
+    /// on the entry point.
+    fn schema_text(&self, wanted: &str, fields: &Fields, label: &str) -> String {
+        let mut fields = fields.clone();
         // Signing in must keep accepting every account that exists: no new
         // format rule on what identifies it.
-        let lower = format!("{name} {label}").to_ascii_lowercase();
+        let lower = format!("{wanted} {label}").to_ascii_lowercase();
         if ["login", "signin", "sign-in", "session"].iter().any(|w| lower.contains(w)) {
-            for (_, spec) in &mut fields.0 {
+            for (_, spec) in &mut fields.list {
                 if spec.ty == Ty::Email {
                     spec.ty = Ty::Str;
                 }
             }
         }
         // An update sends what changes: every field may be left out.
-        if name.starts_with("Update") {
-            for (_, spec) in &mut fields.0 {
+        if wanted.starts_with("Update") {
+            for (_, spec) in &mut fields.list {
                 spec.optional = true;
             }
         }
         let style = self.file.style;
         let q = |s: &str| style.quoted(s);
         let unit = &style.indent;
-        let mut out = format!("const {name} = z.object({{{}", style.eol);
-        for (field, spec) in &fields.0 {
+        let mut out = format!("z.object({{{}", style.eol);
+        for (field, spec) in &fields.list {
             let mut ty = spec.ty.zod(self.major, &q);
+            if spec.ty == Ty::Str {
+                ty.push_str(string_cap(field));
+            }
             // Unknown stays permissive: present or not (zod 4 requires a
             // `z.any()` key unless it is optional).
             if spec.nullable {
@@ -973,13 +1002,29 @@ impl Run<'_> {
             }
             let key = if is_identifier(field) { field.clone() } else { q(field) };
             out.push_str(&format!("{unit}{key}: {ty},{}", style.eol));
+        }
+        out.push('}');
+        out.push(')');
+        // Fields learnt from usage may not be all the code reads: keep the rest.
+        if fields.loose {
+            out.push_str(if self.major >= 4 { ".loose()" } else { ".passthrough()" });
+        }
+        out
+    }
+
+    fn add_schema(&mut self, name: String, fields: Fields, label: &str) {
+        self.found.push(format!("`{label}`"));
+        if self.schemas.iter().any(|(n, _)| *n == name) {
+            return; // the same schema serves several entry points
+        }
+        for (field, spec) in &fields.list {
             if spec.guessed {
                 self.guessed.push(format!("{name}.{field}"));
             }
         }
-        out.push_str(&format!("}}){}", style.semi()));
-        self.found.push(format!("`{label}`"));
-        self.schemas.push((name, out));
+        let text =
+            format!("const {name} = {}{}", self.schema_text(&name, &fields, label), self.file.style.semi());
+        self.schemas.push((name, text));
     }
 
     /// Fields of `const { a, b } = …` or `const body[: T] = … [as T]`.
@@ -1075,12 +1120,22 @@ impl Run<'_> {
             }
         }
         let mut numbers = NumberWraps::default();
+        let mut guards = Guards::default();
         for s in stmts {
             s.visit_with(&mut numbers);
+            s.visit_with(&mut guards);
         }
         let mut out = Fields::new();
         for name in names {
-            let ty = if numbers.0.contains(&name) { Ty::CoercedNumber } else { Ty::Str };
+            // Coerce only where the code makes a number and never checks the
+            // raw type itself (`typeof limit === "string"`).
+            let ty = if numbers.0.contains(&name) && !guards.1.contains(&name) {
+                Ty::CoercedNumber
+            } else if source == Source::Query {
+                Ty::QueryValue
+            } else {
+                Ty::Str
+            };
             out.insert(
                 name,
                 FieldSpec { ty, optional: source == Source::Query, nullable: false, guessed: false },
@@ -1121,6 +1176,29 @@ impl Run<'_> {
 
     /// Types for named fields: Prisma write targets, string method use, names.
     fn evidence(&self, names: &[(String, bool)], stmts: &[Stmt]) -> Fields {
+        let mut fields = self.evidence_strict(names, stmts);
+        fields.loose = true;
+        // The code copes with a missing value itself (`if (!x)`, `x ?? d`,
+        // `typeof x`): the schema must not require it.
+        let mut guards = Guards::default();
+        let mut numbers = NumberWraps::default();
+        for s in stmts {
+            s.visit_with(&mut guards);
+            s.visit_with(&mut numbers);
+        }
+        for (name, spec) in &mut fields.list {
+            if guards.0.contains(name) {
+                spec.optional = true;
+            }
+            if numbers.0.contains(name) && matches!(spec.ty, Ty::Number | Ty::Int | Ty::Any) {
+                spec.ty = Ty::NumberLike;
+                spec.guessed = false;
+            }
+        }
+        fields
+    }
+
+    fn evidence_strict(&self, names: &[(String, bool)], stmts: &[Stmt]) -> Fields {
         let mut writes = PrismaWrites::default();
         let mut strings = StringUses::default();
         let mut drizzle = DrizzleWrites::default();
@@ -1277,6 +1355,60 @@ impl Run<'_> {
             .find_map(|module| self.file.facts.read_module(module))?;
         let lang = crate::parse::Lang::from_path(&path)?;
         Some(crate::parse::parse(text.trim_start_matches('\u{feff}'), lang).ok()?.program)
+    }
+}
+
+/// A generous length limit by what the field holds: short for identifiers
+/// and names, none for free text and payloads (posts, prompts, base64 files),
+/// a large one otherwise.
+fn string_cap(field: &str) -> &'static str {
+    let f = field.to_ascii_lowercase();
+    let free = [
+        "content",
+        "body",
+        "text",
+        "description",
+        "message",
+        "prompt",
+        "question",
+        "context",
+        "html",
+        "markdown",
+        "notes",
+        "note",
+        "comment",
+        "bio",
+        "summary",
+        "audio",
+        "image",
+        "file",
+        "data",
+        "base64",
+        "payload",
+        "attachment",
+        "selftext",
+        "transcript",
+        "code",
+        "svg",
+        "json",
+    ];
+    if free.iter().any(|w| f.ends_with(w)) {
+        ""
+    } else if f == "id"
+        || f.ends_with("id")
+        || f.ends_with("name")
+        || f.ends_with("title")
+        || f.ends_with("slug")
+        || f.ends_with("status")
+        || f.ends_with("type")
+        || f.ends_with("role")
+        || f.ends_with("phone")
+        || f.ends_with("email")
+        || f.ends_with("username")
+    {
+        ".max(1000)"
+    } else {
+        ".max(100000)"
     }
 }
 
@@ -1693,6 +1825,51 @@ impl Visit for PrismaWrites {
             }
         }
         c.visit_children_with(self);
+    }
+}
+
+/// Names the code tests itself: `!x`, `x ?? d`, `x || d`, `x ? … : …`,
+/// `if (x)`, `typeof x`.
+/// (tested names, names whose `typeof` is checked).
+#[derive(Default)]
+struct Guards(Vec<String>, Vec<String>);
+
+impl Visit for Guards {
+    fn visit_unary_expr(&mut self, u: &swc_core::ecma::ast::UnaryExpr) {
+        use swc_core::ecma::ast::UnaryOp;
+        if matches!(u.op, UnaryOp::Bang | UnaryOp::TypeOf) {
+            if let Some(n) = value_name(&u.arg) {
+                if u.op == UnaryOp::TypeOf {
+                    self.1.push(n.clone());
+                }
+                self.0.push(n);
+            }
+        }
+        u.visit_children_with(self);
+    }
+
+    fn visit_bin_expr(&mut self, b: &swc_core::ecma::ast::BinExpr) {
+        use swc_core::ecma::ast::BinaryOp;
+        if matches!(b.op, BinaryOp::NullishCoalescing | BinaryOp::LogicalOr | BinaryOp::LogicalAnd) {
+            if let Some(n) = value_name(&b.left) {
+                self.0.push(n);
+            }
+        }
+        b.visit_children_with(self);
+    }
+
+    fn visit_cond_expr(&mut self, c: &swc_core::ecma::ast::CondExpr) {
+        if let Some(n) = value_name(&c.test) {
+            self.0.push(n);
+        }
+        c.visit_children_with(self);
+    }
+
+    fn visit_if_stmt(&mut self, i: &swc_core::ecma::ast::IfStmt) {
+        if let Some(n) = value_name(&i.test) {
+            self.0.push(n);
+        }
+        i.visit_children_with(self);
     }
 }
 
