@@ -978,10 +978,13 @@ impl Run<'_> {
                 }
             }
         }
-        // An update sends what changes: every field may be left out.
+        // An update sends what changes: every field may be left out (but a
+        // value the code checks against its own list must be there).
         if wanted.starts_with("Update") {
             for (_, spec) in &mut fields.list {
-                spec.optional = true;
+                if !matches!(spec.ty, Ty::Enum(_)) || spec.nullable {
+                    spec.optional = true;
+                }
             }
         }
         let style = self.file.style;
@@ -1182,11 +1185,20 @@ impl Run<'_> {
         // `typeof x`): the schema must not require it.
         let mut guards = Guards::default();
         let mut numbers = NumberWraps::default();
+        let mut allowed = Includes::default();
         for s in stmts {
             s.visit_with(&mut guards);
             s.visit_with(&mut numbers);
+            s.visit_with(&mut allowed);
         }
         for (name, spec) in &mut fields.list {
+            // `["a", "b"].includes(x)`: the code's own list of allowed values.
+            if let Some((_, values)) = allowed.0.iter().find(|(n, _)| n == name) {
+                spec.ty = Ty::Enum(values.clone());
+                spec.nullable = false;
+                spec.guessed = false;
+                continue;
+            }
             if guards.0.contains(name) {
                 spec.optional = true;
             }
@@ -1830,6 +1842,37 @@ impl Visit for PrismaWrites {
 
 /// Names the code tests itself: `!x`, `x ?? d`, `x || d`, `x ? … : …`,
 /// `if (x)`, `typeof x`.
+/// `["a", "b"].includes(x)`: (name, allowed values).
+#[derive(Default)]
+struct Includes(Vec<(String, Vec<String>)>);
+
+impl Visit for Includes {
+    fn visit_call_expr(&mut self, c: &CallExpr) {
+        if let Callee::Expr(callee) = &c.callee {
+            if let Expr::Member(MemberExpr { obj, prop: MemberProp::Ident(p), .. }) = &**callee {
+                if &*p.sym == "includes" {
+                    if let (Expr::Array(list), Some(arg)) = (strip(obj), c.args.first()) {
+                        let values: Option<Vec<String>> = list
+                            .elems
+                            .iter()
+                            .map(|e| match e.as_ref().map(|e| &*e.expr) {
+                                Some(Expr::Lit(Lit::Str(s))) => Some(s.value.to_string_lossy().into_owned()),
+                                _ => None,
+                            })
+                            .collect();
+                        if let (Some(values), Some(name)) =
+                            (values.filter(|v| !v.is_empty()), value_name(&arg.expr))
+                        {
+                            self.0.push((name, values));
+                        }
+                    }
+                }
+            }
+        }
+        c.visit_children_with(self);
+    }
+}
+
 /// (tested names, names whose `typeof` is checked).
 #[derive(Default)]
 struct Guards(Vec<String>, Vec<String>);
@@ -1850,9 +1893,12 @@ impl Visit for Guards {
 
     fn visit_bin_expr(&mut self, b: &swc_core::ecma::ast::BinExpr) {
         use swc_core::ecma::ast::BinaryOp;
+        // Every operand of `a || b || c` is tested.
         if matches!(b.op, BinaryOp::NullishCoalescing | BinaryOp::LogicalOr | BinaryOp::LogicalAnd) {
-            if let Some(n) = value_name(&b.left) {
-                self.0.push(n);
+            for side in [&b.left, &b.right] {
+                if let Some(n) = value_name(side) {
+                    self.0.push(n);
+                }
             }
         }
         b.visit_children_with(self);
