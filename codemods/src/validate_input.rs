@@ -582,34 +582,6 @@ impl Visit for FormGets<'_> {
     }
 }
 
-/// `const form = await request.formData()`.
-fn find_form_read<'s>(stmts: &'s [Stmt], req: &str) -> Option<(&'s Stmt, &'s VarDecl)> {
-    for stmt in stmts {
-        match stmt {
-            Stmt::Decl(Decl::Var(v)) => {
-                if let [d] = v.decls.as_slice() {
-                    let is_form = d.init.as_deref().is_some_and(|init| {
-                        matches!(strip(init), Expr::Await(AwaitExpr { arg, .. })
-                            if matches!(strip(arg), Expr::Call(CallExpr { callee: Callee::Expr(c), .. })
-                                if matches!(&**c, Expr::Member(MemberExpr { obj, prop: MemberProp::Ident(p), .. })
-                                    if &*p.sym == "formData" && matches!(&**obj, Expr::Ident(i) if &*i.sym == req))))
-                    });
-                    if is_form {
-                        return Some((stmt, v));
-                    }
-                }
-            }
-            Stmt::Try(t) => {
-                if let Some(found) = find_form_read(&t.block.stmts, req) {
-                    return Some(found);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
 /// What part of the request is read.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Source {
@@ -716,7 +688,7 @@ impl Run<'_> {
         }
         // The statement that reads the body, directly in the body or in a
         // try block that is.
-        let Some((stmt, decl)) = find_json_read(stmts, &req) else { return };
+        let Some((stmt, decl)) = find_request_read(stmts, &req, "json") else { return };
         let Some(fields) = self.fields_of_decl(decl, stmts) else { return };
         let Some(name) = self.schema_for(wanted, &fields, label) else { return };
         let Some(parsed) = ["parsed", "parsedBody", "input"].into_iter().find(|n| !body.names().declares(n))
@@ -818,7 +790,7 @@ impl Run<'_> {
         // Where the check goes and which name holds the form.
         let (form, at, indent) = match source {
             FormSource::Request(req) => {
-                let Some((stmt, decl)) = find_form_read(stmts, req) else { return };
+                let Some((stmt, decl)) = find_request_read(stmts, req, "formData") else { return };
                 let Pat::Ident(b) = &decl.decls[0].name else { return };
                 let Some(after) = crate::edit::after_stmt(text, self.file.style, range(stmt)) else { return };
                 (b.id.sym.to_string(), Insert::After(after.at), after.indent.to_string())
@@ -1595,27 +1567,29 @@ fn strip(e: &Expr) -> &Expr {
     }
 }
 
-/// `await req.json()`.
-fn is_json_read(e: &Expr, req: &str) -> bool {
+/// `await req.<method>()` (`json`, `formData`).
+fn is_request_read(e: &Expr, req: &str, method: &str) -> bool {
     let Expr::Await(AwaitExpr { arg, .. }) = strip(e) else { return false };
     let Expr::Call(CallExpr { callee: Callee::Expr(callee), args, .. }) = strip(arg) else { return false };
     args.is_empty()
         && matches!(&**callee, Expr::Member(MemberExpr { obj, prop: MemberProp::Ident(p), .. })
-            if &*p.sym == "json" && matches!(&**obj, Expr::Ident(i) if &*i.sym == req))
+            if *p.sym == *method && matches!(&**obj, Expr::Ident(i) if &*i.sym == req))
 }
 
-fn find_json_read<'s>(stmts: &'s [Stmt], req: &str) -> Option<(&'s Stmt, &'s VarDecl)> {
+/// `const x = await req.<method>()`, directly in the body or in a try block
+/// that is.
+fn find_request_read<'s>(stmts: &'s [Stmt], req: &str, method: &str) -> Option<(&'s Stmt, &'s VarDecl)> {
     for stmt in stmts {
         match stmt {
             Stmt::Decl(Decl::Var(v)) => {
                 if let [d] = v.decls.as_slice() {
-                    if d.init.as_deref().is_some_and(|i| is_json_read(i, req)) {
+                    if d.init.as_deref().is_some_and(|i| is_request_read(i, req, method)) {
                         return Some((stmt, v));
                     }
                 }
             }
             Stmt::Try(t) => {
-                if let Some(found) = find_json_read(&t.block.stmts, req) {
+                if let Some(found) = find_request_read(&t.block.stmts, req, method) {
                     return Some(found);
                 }
             }
