@@ -108,11 +108,11 @@ fn skipping_a_change_refits_the_next_change_to_the_same_file() {
     let copy = copy_fixture("lovable-app");
     let original = fs::read_to_string(copy.root.join("src/components/InviteForm.tsx")).expect("read");
     let mut s = review(&copy.root, false, "supabase-errors,fetch-ok");
-    s.exp_string("[1/6] supabase-errors").expect("first change");
+    s.exp_regex(r"\[1/\d+\] supabase-errors").expect("first change");
     s.exp_string("src/components/InviteForm.tsx").expect("first change's file");
     s.exp_string(PROMPT).expect("prompt");
     key(&mut s, "n");
-    s.exp_string("[2/6] fetch-ok").expect("second change");
+    s.exp_regex(r"\[2/\d+\] fetch-ok").expect("second change");
     s.exp_string("src/components/InviteForm.tsx").expect("second change's file");
     s.exp_string(PROMPT).expect("prompt");
     key(&mut s, "y");

@@ -326,9 +326,19 @@ impl ToastApi {
 fn translated(program: &Program) -> bool {
     let Program::Module(module) = program else { return false };
     module.body.iter().any(|item| {
-        matches!(item, swc_core::ecma::ast::ModuleItem::ModuleDecl(swc_core::ecma::ast::ModuleDecl::Import(d))
-            if ["react-i18next", "next-intl", "i18next", "react-intl", "next-i18next", "@lingui/react"]
-                .contains(&&*d.src.value.to_string_lossy()))
+        let swc_core::ecma::ast::ModuleItem::ModuleDecl(swc_core::ecma::ast::ModuleDecl::Import(d)) = item
+        else {
+            return false;
+        };
+        let src = d.src.value.to_string_lossy().to_ascii_lowercase();
+        let library = ["i18n", "intl", "lingui", "translation", "locale"].iter().any(|w| src.contains(w));
+        // Or a project hook such as `useI18n`, `useTranslation`, `useLocale`.
+        let hook = d.specifiers.iter().any(|s| {
+            matches!(s, ImportSpecifier::Named(n)
+                if ["useI18n", "useTranslation", "useTranslations", "useIntl", "useLocale", "useLanguage"]
+                    .contains(&&*n.local.sym))
+        });
+        library || hook
     })
 }
 

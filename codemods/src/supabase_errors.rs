@@ -652,6 +652,13 @@ fn tests_absence(name: &str, rest: &[&Stmt]) -> bool {
             self.1 |= self.is(&s.test);
             s.visit_children_with(self);
         }
+        // `data?.field`: the code expects the row may be missing.
+        fn visit_opt_chain_expr(&mut self, c: &swc_core::ecma::ast::OptChainExpr) {
+            if let swc_core::ecma::ast::OptChainBase::Member(m) = &*c.base {
+                self.1 |= self.is(&m.obj);
+            }
+            c.visit_children_with(self);
+        }
         fn visit_cond_expr(&mut self, c: &swc_core::ecma::ast::CondExpr) {
             self.1 |= self.is(&c.test);
             c.visit_children_with(self);

@@ -1011,7 +1011,8 @@ impl Run<'_> {
             _ => None,
         }
         .or_else(|| cast_type(d.init.as_deref()?));
-        if let Some(fields) = declared_type.and_then(|t| self.type_fields(t)) {
+        if let Some(mut fields) = declared_type.and_then(|t| self.type_fields(t)) {
+            self.adjust_by_usage(&mut fields, stmts);
             return Some(fields);
         }
         let mut names: Vec<(String, bool)> = Vec::new();
@@ -1062,7 +1063,11 @@ impl Run<'_> {
                     let fields = self.model_fields(model)?;
                     return Some(fields);
                 }
-                Some(WholeUse::Cast(ty)) => return self.type_fields(ty),
+                Some(WholeUse::Cast(ty)) => {
+                    let mut fields = self.type_fields(ty)?;
+                    self.adjust_by_usage(&mut fields, stmts);
+                    return Some(fields);
+                }
                 None => return None,
             }
         }
@@ -1152,9 +1157,17 @@ impl Run<'_> {
     /// Types for named fields: Prisma write targets, string method use, names.
     fn evidence(&self, names: &[(String, bool)], stmts: &[Stmt]) -> Fields {
         let mut fields = self.evidence_strict(names, stmts);
+        self.adjust_by_usage(&mut fields, stmts);
+        fields
+    }
+
+    /// What the handler's own code says about each field, over any type:
+    /// a list it checks the value against is an enum; a value it tests itself
+    /// (`if (!x)`, `x ?? d`, `typeof x`) may be missing, one it reads with
+    /// `x?.` may be null; one it passes to `Number()` may be a numeric string.
+    /// Keys the schema does not name pass through (the code may read them).
+    fn adjust_by_usage(&self, fields: &mut Fields, stmts: &[Stmt]) {
         fields.loose = true;
-        // The code copes with a missing value itself (`if (!x)`, `x ?? d`,
-        // `typeof x`): the schema must not require it.
         let mut guards = Guards::default();
         let mut numbers = NumberWraps::default();
         let mut allowed = Includes::default();
@@ -1164,22 +1177,24 @@ impl Run<'_> {
             s.visit_with(&mut allowed);
         }
         for (name, spec) in &mut fields.list {
-            // `["a", "b"].includes(x)`: the code's own list of allowed values.
             if let Some((_, values)) = allowed.0.iter().find(|(n, _)| n == name) {
                 spec.ty = Ty::Enum(values.clone());
                 spec.nullable = false;
+                spec.optional = false;
                 spec.guessed = false;
                 continue;
             }
             if guards.0.contains(name) {
                 spec.optional = true;
             }
+            if guards.2.contains(name) {
+                spec.nullable = true;
+            }
             if numbers.0.contains(name) && matches!(spec.ty, Ty::Number | Ty::Int | Ty::Any) {
                 spec.ty = Ty::NumberLike;
                 spec.guessed = false;
             }
         }
-        fields
     }
 
     fn evidence_strict(&self, names: &[(String, bool)], stmts: &[Stmt]) -> Fields {
@@ -1410,7 +1425,9 @@ fn prisma_ty(ty: &str, schema: &crate::prisma::Schema) -> Option<Ty> {
     Some(match ty {
         "String" => Ty::Str,
         "Int" | "BigInt" => Ty::Int,
-        "Float" | "Decimal" => Ty::Number,
+        "Float" => Ty::Number,
+        // Money is often sent as a string ("12.50"), which Prisma accepts.
+        "Decimal" => Ty::NumberLike,
         "Boolean" => Ty::Bool,
         "DateTime" => Ty::Date,
         "Json" | "Bytes" => Ty::Any,
@@ -1847,9 +1864,9 @@ impl Visit for Includes {
     }
 }
 
-/// (tested names, names whose `typeof` is checked).
+/// (tested names, names whose `typeof` is checked, names read with `?.`).
 #[derive(Default)]
-struct Guards(Vec<String>, Vec<String>);
+struct Guards(Vec<String>, Vec<String>, Vec<String>);
 
 impl Visit for Guards {
     fn visit_unary_expr(&mut self, u: &swc_core::ecma::ast::UnaryExpr) {
@@ -1881,6 +1898,16 @@ impl Visit for Guards {
     fn visit_cond_expr(&mut self, c: &swc_core::ecma::ast::CondExpr) {
         if let Some(n) = value_name(&c.test) {
             self.0.push(n);
+        }
+        c.visit_children_with(self);
+    }
+
+    fn visit_opt_chain_expr(&mut self, c: &swc_core::ecma::ast::OptChainExpr) {
+        if let swc_core::ecma::ast::OptChainBase::Member(m) = &*c.base {
+            if let Some(n) = value_name(&m.obj) {
+                self.0.push(n.clone());
+                self.2.push(n);
+            }
         }
         c.visit_children_with(self);
     }
