@@ -412,6 +412,8 @@ struct Fields {
     list: Vec<(String, FieldSpec)>,
     /// Learnt from the reads the code makes: other keys pass through.
     loose: bool,
+    /// The columns of a model written whole: an update may send any subset.
+    whole_model: bool,
 }
 
 impl Fields {
@@ -901,7 +903,18 @@ impl Run<'_> {
         };
         self.added_here.push(parsed.to_string());
         let text = self.file.text;
-        let Some(first) = stmts.first() else { return };
+        // Right before the first statement that reads the input: the
+        // handler's own earlier checks (auth, feature flags) keep answering first.
+        let read_at = reads
+            .reads
+            .iter()
+            .map(|(r, _)| r.start)
+            .chain(reads.whole.iter().map(|(r, _)| r.start))
+            .min()
+            .unwrap_or(0);
+        let Some(first) = stmts.iter().find(|s| range(*s).contains(&read_at)).or(stmts.first()) else {
+            return;
+        };
         let first_range = range(first);
         if !starts_line(text, first_range.start) {
             return;
@@ -931,7 +944,8 @@ impl Run<'_> {
     /// Ends a handler: its checks go in as one edit.
     fn flush(&mut self) {
         self.added_here.clear();
-        let Some((at, _)) = self.pending.first().cloned() else { return };
+        // All before the earliest read of any of them.
+        let Some(at) = self.pending.iter().map(|(at, _)| *at).min() else { return };
         let text: String = self.pending.drain(..).map(|(_, t)| t).collect();
         self.edits.push(Edit::insert(at, text));
     }
@@ -950,9 +964,9 @@ impl Run<'_> {
                 }
             }
         }
-        // An update sends what changes: every field may be left out (but a
-        // value the code checks against its own list must be there).
-        if wanted.starts_with("Update") {
+        // An update of a whole model sends what changes: every column may be
+        // left out. (Fields the code reads keep what its usage says.)
+        if wanted.starts_with("Update") && fields.whole_model {
             for (_, spec) in &mut fields.list {
                 if !matches!(spec.ty, Ty::Enum(_)) || spec.nullable {
                     spec.optional = true;
@@ -1151,6 +1165,7 @@ impl Run<'_> {
                 FieldSpec { ty, optional: f.generated, nullable: f.optional, guessed: false },
             );
         }
+        out.whole_model = true;
         (!out.is_empty()).then_some(out)
     }
 
