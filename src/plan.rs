@@ -56,7 +56,9 @@ pub fn build(root: &Path, codemods: &[&'static dyn Codemod], config: &Config) ->
     notes.extend(project.notes.iter().cloned());
     // Read every file once, in parallel.
     let texts: Vec<Result<String, String>> = sources.par_iter().map(|s| files::read_source(&s.abs)).collect();
-    let facts = project_facts(&project, &sources, &texts);
+    let mut facts = project_facts(&project, &sources, &texts);
+    facts.page_size = config.page_size;
+    facts.max_page_size = config.max_page_size;
     let generated = AtomicUsize::new(0);
     let results: Vec<(Vec<Change>, Vec<Note>)> = sources
         .par_iter()
@@ -203,7 +205,15 @@ fn project_facts(
             Some((app.dir.clone(), harden_codemods::prisma::Schema::parse(&text)))
         })
         .collect();
-    ProjectFacts { supabase_modules, express_majors, zod_majors, prisma, root: Some(project.root.clone()) }
+    ProjectFacts {
+        supabase_modules,
+        express_majors,
+        zod_majors,
+        prisma,
+        root: Some(project.root.clone()),
+        page_size: 0,
+        max_page_size: 0,
+    }
 }
 
 /// Recomputes one codemod's change on `text`, for when an earlier change to the

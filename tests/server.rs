@@ -1,7 +1,7 @@
 //! The hardened Express fixture API, started for real on 127.0.0.1 with a real
 //! database (PGlite: Postgres in WebAssembly, in process, through Drizzle):
-//! a bad body now gets 400 and is not stored, malformed JSON gets 400, and a
-//! good body still succeeds and is stored.
+//! a bad body now gets 400 and is not stored, malformed JSON gets 400, a
+//! good body still succeeds and is stored, and lists come one page at a time.
 
 mod common;
 
@@ -44,6 +44,9 @@ fn hardened_express_api_rejects_bad_bodies_and_stores_good_ones() {
     let node_modules = dependencies();
     let copy = copy_fixture("express-drizzle");
     std::os::unix::fs::symlink(&node_modules, copy.root.join("node_modules")).expect("link node_modules");
+    // A small maximum page size, to see the clamp with a few rows.
+    std::fs::write(copy.root.join("harden.toml"), "[pagination]\npage-size = 2\nmax-page-size = 3\n")
+        .expect("write");
     let out = run(&["apply", "--yes"], &copy.root);
     assert!(out.status.success(), "{}", stderr(&out));
     let hardened = std::fs::read_to_string(copy.root.join("src/index.ts")).expect("read");
@@ -93,6 +96,27 @@ fn hardened_express_api_rejects_bad_bodies_and_stores_good_ones() {
     let (status, body) = request(port, "GET", "/todos", None).expect("request");
     assert_eq!(status, 200);
     assert!(body.contains("Buy milk") && !body.contains("42"), "{body}");
+    assert!(hardened.contains(".limit(pageSize).offset((page - 1) * pageSize)"), "{hardened}");
     let stored = body.matches(r#""id":"#).count();
     assert_eq!(stored, 1, "exactly the good todo is stored: {body}");
+
+    // Pagination: five todos, pages of two, and a huge page size clamped to three.
+    for title in ["second", "third", "fourth", "fifth"] {
+        let (status, body) =
+            request(port, "POST", "/todos", Some(&format!(r#"{{"title": "{title}"}}"#))).expect("request");
+        assert_eq!(status, 201, "{body}");
+    }
+    let (status, body) = request(port, "GET", "/todos?page=2&pageSize=2", None).expect("request");
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.contains("third")
+            && body.contains("fourth")
+            && !body.contains("Buy milk")
+            && !body.contains("fifth"),
+        "{body}"
+    );
+    let (_, body) = request(port, "GET", "/todos", None).expect("request");
+    assert_eq!(body.matches(r#""id":"#).count(), 2, "the default page size: {body}");
+    let (_, body) = request(port, "GET", "/todos?pageSize=100000", None).expect("request");
+    assert_eq!(body.matches(r#""id":"#).count(), 3, "clamped to max-page-size: {body}");
 }

@@ -33,6 +33,10 @@ pub struct ProjectFacts {
     /// The project root, to read a module a file imports a type from (rare:
     /// only when a request body is typed with an imported type).
     pub root: Option<std::path::PathBuf>,
+    /// Rows per page when a request does not say, and the most it may ask
+    /// for (`harden.toml` `[pagination]`; 0 means the defaults, 20 and 100).
+    pub page_size: u32,
+    pub max_page_size: u32,
 }
 
 /// The entry of `per_app` for the app folder that holds `path` (the deepest).
@@ -53,6 +57,13 @@ impl ProjectFacts {
     /// The zod major the file's app depends on (`None`: no zod yet).
     pub fn zod_major(&self, path: &str) -> Option<u64> {
         for_app(&self.zod_majors, path).copied().flatten()
+    }
+
+    /// (page size, maximum page size).
+    pub fn page_sizes(&self) -> (u32, u32) {
+        let size = if self.page_size == 0 { 20 } else { self.page_size };
+        let max = if self.max_page_size == 0 { 100 } else { self.max_page_size };
+        (size, max.max(size))
     }
 
     pub fn prisma(&self, path: &str) -> Option<&crate::prisma::Schema> {

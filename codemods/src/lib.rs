@@ -7,6 +7,7 @@ pub mod codemod;
 pub mod edit;
 pub mod fetch_ok;
 pub mod package_json;
+pub mod paginate;
 pub mod parse;
 pub mod prisma;
 pub mod server_errors;
@@ -34,6 +35,8 @@ pub fn all() -> &'static [&'static dyn Codemod] {
     // Catches first, so the checks added after them can throw into them.
     &[
         &server_errors::ServerErrors,
+        // Before validation, so that the page parameters it reads are validated too.
+        &paginate::Paginate,
         &validate_input::ValidateInput,
         &async_handlers::AsyncHandlers,
         &supabase_errors::SupabaseErrors,

@@ -39,6 +39,8 @@ fn facts(case: &Path) -> ProjectFacts {
             .map(|text| vec![(String::new(), harden_codemods::prisma::Schema::parse(&text))])
             .unwrap_or_default(),
         root: Some(case.join("project")).filter(|p| p.is_dir()),
+        page_size: 0,
+        max_page_size: 0,
     }
 }
 

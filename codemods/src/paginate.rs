@@ -1,0 +1,440 @@
+//! `paginate` (server side): a list query in a GET handler with no bound
+//! returns the whole table; with ten thousand rows it times out or ships
+//! megabytes to a phone. The page comes from the request: `page` and
+//! `pageSize` query parameters, with a default and a clamped maximum
+//! (`harden.toml` `[pagination]`), read right before the first list query.
+//! Prisma `findMany` gets `take`/`skip` (and an `orderBy` on the model's `@id`
+//! when it has none), Drizzle `select().from()` gets `.limit().offset()`,
+//! Supabase `.from().select()` gets `.range()`. The response shape stays the
+//! same. Left alone: handlers that already read `page`/`limit`/… names,
+//! single-row reads, counts, bounded queries, queries filtered by `id`.
+
+use swc_core::ecma::ast::{
+    ArrowExpr, AwaitExpr, CallExpr, Callee, Expr, Function, Lit, MemberExpr, MemberProp, Program, Prop,
+    PropName, PropOrSpread,
+};
+use swc_core::ecma::visit::{Visit, VisitWith};
+
+use crate::codemod::{Codemod, FileCtx, Proposal};
+use crate::edit::{line_indent, starts_line, Edit};
+use crate::parse::range;
+use crate::server_errors::{
+    exported_functions, fastify_routes, serve_handlers, ExpressRoutes, FileKind, FnBody,
+};
+use crate::supabase::Clients;
+
+pub struct Paginate;
+
+/// Names that say the handler already deals with paging.
+const PAGING_NAMES: &[&str] = &["page", "pageSize", "limit", "offset", "take", "skip", "perPage", "cursor"];
+
+impl Codemod for Paginate {
+    fn id(&self) -> &'static str {
+        "paginate"
+    }
+
+    fn title(&self) -> &'static str {
+        "Bound list queries in GET handlers to one page (page, pageSize)"
+    }
+
+    fn may_apply(&self, text: &str) -> bool {
+        text.contains("findMany") || text.contains(".select(")
+    }
+
+    fn run(&self, file: &FileCtx) -> Option<Proposal> {
+        let Program::Module(module) = file.program else { return None };
+        let kind = FileKind::of(file)?;
+        let clients = Clients::of(file.program, file.path, &file.facts.supabase_modules);
+        let mut run = Run { file, clients, edits: Vec::new(), found: Vec::new() };
+        match &kind {
+            FileKind::NextRoute { route } => {
+                for (method, body) in exported_functions(&module.body) {
+                    if method == "GET" {
+                        run.handler(&body, Source::Url, &format!("GET {route}"));
+                    }
+                }
+            }
+            FileKind::Edge { name } => {
+                for body in serve_handlers(&module.body) {
+                    run.handler(&body, Source::Url, name);
+                }
+            }
+            FileKind::Express => {
+                for (body, label, _) in ExpressRoutes::of(&module.body).into_routes() {
+                    if label.starts_with("GET ") {
+                        run.handler(&body, Source::Query, &label);
+                    }
+                }
+            }
+            FileKind::Fastify => {
+                for (body, label, _) in fastify_routes(&module.body) {
+                    if label.starts_with("GET ") {
+                        run.handler(&body, Source::Query, &label);
+                    }
+                }
+            }
+            FileKind::PagesApi { .. } | FileKind::ServerActions => {}
+        }
+        if run.edits.is_empty() {
+            return None;
+        }
+        let (size, max) = file.facts.page_sizes();
+        Some(Proposal {
+            edits: run.edits,
+            why: format!(
+                "the list queries of {} returned every row: with ten thousand rows that times out or ships megabytes; now one page at a time (`?page=`, `?pageSize=`, {size} by default, at most {max})",
+                run.found.join(", ")
+            ),
+        })
+    }
+}
+
+/// Where the handler's query string is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// `new URL(request.url).searchParams` (Next route handlers, edge functions).
+    Url,
+    /// `req.query` (Express, Fastify).
+    Query,
+}
+
+struct Run<'a> {
+    file: &'a FileCtx<'a>,
+    clients: Clients,
+    edits: Vec<Edit>,
+    found: Vec<String>,
+}
+
+/// An unbounded list query and how to bound it.
+enum Query {
+    /// `prisma.post.findMany(args)`: the call and its model.
+    Prisma {
+        call: std::ops::Range<usize>,
+        args: Option<std::ops::Range<usize>>,
+        model: String,
+        multiline: bool,
+        has_order: bool,
+    },
+    /// A Drizzle or Supabase chain: where it ends, and what to append.
+    Chain { end: std::ops::Range<usize>, supabase: bool },
+}
+
+impl Run<'_> {
+    fn handler(&mut self, body: &FnBody, source: Source, label: &str) {
+        let Some(stmts) = body.stmts() else { return };
+        let names = body.names();
+        if PAGING_NAMES.iter().any(|n| names.declares(n)) {
+            return;
+        }
+        let mut finder = Queries { clients: &self.clients, found: Vec::new(), text: self.file.text };
+        for s in stmts {
+            s.visit_with(&mut finder);
+        }
+        if finder.found.is_empty() {
+            return;
+        }
+        let text = self.file.text;
+        let style = self.file.style;
+        let (size, max) = self.file.facts.page_sizes();
+        let first_at = finder.found.iter().map(|(at, _)| *at).min().unwrap_or(0);
+        let Some(first) = stmts.iter().find(|s| range(*s).contains(&first_at)) else { return };
+        let first_range = range(first);
+        if !starts_line(text, first_range.start) {
+            return;
+        }
+        let indent = line_indent(text, first_range.start).to_string();
+        let (semi, eol) = (style.semi(), style.eol);
+        // The request: Next's GET() may have no parameter yet.
+        let (req, add_param) = match body.param_name(0) {
+            Some(r) => (r, None),
+            None if source == Source::Url => {
+                let Some(at) = empty_params_at(text, body) else { return };
+                let ts = self.file.path.ends_with(".ts") || self.file.path.ends_with(".tsx");
+                let param = if ts { "request: Request" } else { "request" };
+                ("request".to_string(), Some(Edit::insert(at, param)))
+            }
+            None => return,
+        };
+        let get = |key: &str| match source {
+            Source::Query => format!("{req}.query.{key}"),
+            Source::Url => format!("pageParams.get({})", style.quoted(key)),
+        };
+        let mut preamble = String::new();
+        if source == Source::Url {
+            if names.declares("pageParams") {
+                return;
+            }
+            preamble
+                .push_str(&format!("const pageParams = new URL({req}.url).searchParams{semi}{eol}{indent}"));
+        }
+        preamble.push_str(&format!(
+            "const page = Math.max(1, Number({}) || 1){semi}{eol}{indent}const pageSize = Math.min({max}, Math.max(1, Number({}) || {size})){semi}{eol}{indent}",
+            get("page"),
+            get("pageSize")
+        ));
+        let mut edits = vec![Edit::insert(first_range.start, preamble)];
+        edits.extend(add_param);
+        for (_, query) in &finder.found {
+            match query {
+                Query::Prisma { call, args, model, multiline, has_order } => {
+                    let order = if *has_order {
+                        None
+                    } else {
+                        self.id_key(model).map(|k| format!("orderBy: {{ {k}: {} }}", style.quoted("asc")))
+                    };
+                    let mut props =
+                        vec!["take: pageSize".to_string(), "skip: (page - 1) * pageSize".to_string()];
+                    props.extend(order);
+                    match args {
+                        Some(last_prop_end) => {
+                            if *multiline {
+                                let prop_indent =
+                                    line_indent(text, line_start_of(text, last_prop_end.start)).to_string();
+                                let joined: String =
+                                    props.iter().map(|p| format!(",{eol}{prop_indent}{p}")).collect();
+                                edits.push(Edit::insert(last_prop_end.end, joined));
+                            } else {
+                                edits
+                                    .push(Edit::insert(last_prop_end.end, format!(", {}", props.join(", "))));
+                            }
+                        }
+                        None => {
+                            // `findMany()`: the arguments go inside the parentheses.
+                            let close = call.end - 1;
+                            if text.as_bytes().get(close) != Some(&b')') {
+                                continue;
+                            }
+                            edits.push(Edit::insert(close, format!("{{ {} }}", props.join(", "))));
+                        }
+                    }
+                }
+                Query::Chain { end, supabase } => {
+                    let bound = if *supabase {
+                        ".range((page - 1) * pageSize, page * pageSize - 1)".to_string()
+                    } else {
+                        ".limit(pageSize).offset((page - 1) * pageSize)".to_string()
+                    };
+                    let chain_text = &text[end.clone()];
+                    if chain_text.contains('\n') {
+                        // One method a line: the bound too, under the last one.
+                        let last_line_indent = line_indent(text, line_start_of(text, end.end)).to_string();
+                        let parts = if *supabase {
+                            vec![".range((page - 1) * pageSize, page * pageSize - 1)".to_string()]
+                        } else {
+                            vec![".limit(pageSize)".to_string(), ".offset((page - 1) * pageSize)".to_string()]
+                        };
+                        let joined: String =
+                            parts.iter().map(|p| format!("{eol}{last_line_indent}{p}")).collect();
+                        edits.push(Edit::insert(end.end, joined));
+                    } else {
+                        edits.push(Edit::insert(end.end, bound));
+                    }
+                }
+            }
+        }
+        self.edits.extend(edits);
+        self.found.push(format!("`{label}`"));
+    }
+
+    /// The `@id` field of a Prisma model, for a stable order.
+    fn id_key(&self, model: &str) -> Option<String> {
+        let schema = self.file.facts.prisma(self.file.path)?;
+        let fields = schema.model(model)?;
+        fields
+            .iter()
+            .find(|f| f.server_managed && f.generated && !f.ty.starts_with("DateTime"))
+            .map(|f| f.name.clone())
+    }
+}
+
+fn line_start_of(text: &str, pos: usize) -> usize {
+    crate::edit::line_start(text, pos)
+}
+
+/// The offset inside `()` of a function with no parameters.
+fn empty_params_at(text: &str, body: &FnBody) -> Option<usize> {
+    let (start, body_start) = match body {
+        FnBody::Function(f) => (range(*f).start, f.body.as_ref().map(range)?.start),
+        FnBody::Arrow(a) => (range(*a).start, body.body_range()?.start),
+    };
+    let head = text.get(start..body_start)?;
+    let open = head.find('(')?;
+    let close = head[open..].find(')')? + open;
+    head[open + 1..close].trim().is_empty().then_some(start + open + 1)
+}
+
+/// Unbounded list queries, with the offset they start at.
+struct Queries<'c> {
+    clients: &'c Clients,
+    found: Vec<(usize, Query)>,
+    text: &'c str,
+}
+
+impl Visit for Queries<'_> {
+    fn visit_await_expr(&mut self, a: &AwaitExpr) {
+        if let Some(q) = self.query(&a.arg) {
+            self.found.push((range(a).start, q));
+            return;
+        }
+        a.visit_children_with(self);
+    }
+
+    fn visit_function(&mut self, _: &Function) {}
+    fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
+}
+
+impl Queries<'_> {
+    fn query(&self, e: &Expr) -> Option<Query> {
+        let Expr::Call(call) = unparen(e) else { return None };
+        let methods = chain_methods(call);
+        let names: Vec<&str> = methods.iter().map(|(m, _)| m.as_str()).collect();
+        // Prisma: `<client>.<model>.findMany(args)`.
+        if names.as_slice() == ["findMany"] {
+            let Callee::Expr(callee) = &call.callee else { return None };
+            let Expr::Member(MemberExpr { obj, .. }) = &**callee else { return None };
+            let Expr::Member(MemberExpr { prop: MemberProp::Ident(model), .. }) = &**obj else { return None };
+            let (args, multiline, has_order) = match call.args.first().map(|a| &*a.expr) {
+                None => (None, false, false),
+                Some(Expr::Object(o)) => {
+                    let key = |k: &str| {
+                        o.props.iter().any(|p| matches!(p, PropOrSpread::Prop(p) if matches!(&**p, Prop::KeyValue(kv) if matches!(&kv.key, PropName::Ident(i) if &*i.sym == k))))
+                    };
+                    if key("take")
+                        || key("cursor")
+                        || o.props.iter().any(|p| matches!(p, PropOrSpread::Spread(_)))
+                    {
+                        return None;
+                    }
+                    if where_by_id(o) {
+                        return None;
+                    }
+                    let last = range(o.props.last()?);
+                    (Some(last), self.text[range(o)].contains('\n'), key("orderBy"))
+                }
+                Some(_) => return None,
+            };
+            return Some(Query::Prisma {
+                call: range(call),
+                args,
+                model: model.sym.to_string(),
+                multiline,
+                has_order,
+            });
+        }
+        let bounded = ["limit", "range", "single", "maybeSingle", "offset", "findFirst", "then", "count"];
+        if names.iter().any(|m| bounded.contains(m)) {
+            return None;
+        }
+        // Filtered by id: a bounded set.
+        if methods.iter().any(|(m, args)| (m == "eq" || m == "where") && args.contains("id")) {
+            return None;
+        }
+        let root = chain_root(call)?;
+        // Supabase: `<client>.from(t).select(...)` (no `head: true` count).
+        if self.clients.names.contains(&root) {
+            let from = names.iter().position(|m| *m == "from")?;
+            if names.get(from + 1) != Some(&"select") || methods.iter().any(|(_, a)| a.contains("head")) {
+                return None;
+            }
+            return Some(Query::Chain { end: range(call), supabase: true });
+        }
+        // Drizzle: `db.select(...).from(table)…`
+        if names.first() == Some(&"select") && names.contains(&"from") {
+            return Some(Query::Chain { end: range(call), supabase: false });
+        }
+        None
+    }
+}
+
+fn unparen(e: &Expr) -> &Expr {
+    match e {
+        Expr::Paren(p) => unparen(&p.expr),
+        _ => e,
+    }
+}
+
+/// The methods of a call chain in order, each with its arguments' text kind
+/// (enough to spot `"id"`).
+fn chain_methods(call: &CallExpr) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut current = call;
+    while let Callee::Expr(callee) = &current.callee {
+        let Expr::Member(MemberExpr { obj, prop: MemberProp::Ident(p), .. }) = &**callee else { break };
+        let args: String = current
+            .args
+            .iter()
+            .map(|a| match &*a.expr {
+                Expr::Lit(Lit::Str(s)) => s.value.to_string_lossy().into_owned(),
+                Expr::Object(o) => o
+                    .props
+                    .iter()
+                    .filter_map(|p| match p {
+                        PropOrSpread::Prop(p) => match &**p {
+                            Prop::KeyValue(kv) => match &kv.key {
+                                PropName::Ident(i) => Some(i.sym.to_string()),
+                                _ => None,
+                            },
+                            _ => None,
+                        },
+                        _ => None,
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                Expr::Call(c) => {
+                    // eq(todos.id, x)
+                    c.args
+                        .iter()
+                        .filter_map(|a| match &*a.expr {
+                            Expr::Member(MemberExpr { prop: MemberProp::Ident(p), .. }) => {
+                                Some(p.sym.to_string())
+                            }
+                            _ => None,
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                }
+                _ => String::new(),
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        out.push((p.sym.to_string(), args));
+        match &**obj {
+            Expr::Call(inner) => current = inner,
+            _ => break,
+        }
+    }
+    out.reverse();
+    out
+}
+
+fn chain_root(call: &CallExpr) -> Option<String> {
+    let mut current = call;
+    loop {
+        let Callee::Expr(callee) = &current.callee else { return None };
+        let Expr::Member(MemberExpr { obj, .. }) = &**callee else { return None };
+        match &**obj {
+            Expr::Call(inner) => current = inner,
+            Expr::Ident(i) => return Some(i.sym.to_string()),
+            _ => return None,
+        }
+    }
+}
+
+/// `where: { id: … }` or `where: { id: { in: … } }`: a bounded set.
+fn where_by_id(o: &swc_core::ecma::ast::ObjectLit) -> bool {
+    o.props.iter().any(|p| {
+        let PropOrSpread::Prop(p) = p else { return false };
+        let Prop::KeyValue(kv) = &**p else { return false };
+        if !matches!(&kv.key, PropName::Ident(k) if &*k.sym == "where") {
+            return false;
+        }
+        let Expr::Object(w) = &*kv.value else { return false };
+        w.props.iter().any(|p| {
+            matches!(p, PropOrSpread::Prop(p) if match &**p {
+                Prop::KeyValue(kv) => matches!(&kv.key, PropName::Ident(k) if &*k.sym == "id"),
+                Prop::Shorthand(i) => &*i.sym == "id",
+                _ => false,
+            })
+        })
+    })
+}
