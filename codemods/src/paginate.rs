@@ -54,9 +54,16 @@ impl Codemod for Paginate {
                     }
                 }
             }
+            // Only GET-style functions: one called with a JSON body (through
+            // `functions.invoke`) has no query string its callers could page with.
             FileKind::Edge { name } => {
                 for body in serve_handlers(&module.body) {
-                    run.handler(&body, Source::Url, name);
+                    let reads_body = body
+                        .stmts()
+                        .is_some_and(|s| s.iter().any(|st| file.text[range(st)].contains(".json()")));
+                    if !reads_body {
+                        run.handler(&body, Source::Url, name);
+                    }
                 }
             }
             FileKind::Express => {
@@ -155,22 +162,26 @@ impl Run<'_> {
             }
             None => return,
         };
-        let get = |key: &str| match source {
+        let get = |key: &str, params: &str| match source {
             Source::Query => format!("{req}.query.{key}"),
-            Source::Url => format!("pageParams.get({})", style.quoted(key)),
+            Source::Url => format!("{params}.get({})", style.quoted(key)),
         };
+        // Reuse the handler's own `searchParams` when it has them already.
+        let own_params = source == Source::Url
+            && stmts.iter().take_while(|s| range(*s).start < first_range.start).any(declares_search_params);
         let mut preamble = String::new();
-        if source == Source::Url {
+        if source == Source::Url && !own_params {
             if names.declares("pageParams") {
                 return;
             }
             preamble
                 .push_str(&format!("const pageParams = new URL({req}.url).searchParams{semi}{eol}{indent}"));
         }
+        let params_name = if own_params { "searchParams" } else { "pageParams" };
         preamble.push_str(&format!(
             "const page = Math.max(1, Number({}) || 1){semi}{eol}{indent}const pageSize = Math.min({max}, Math.max(1, Number({}) || {size})){semi}{eol}{indent}",
-            get("page"),
-            get("pageSize")
+            get("page", params_name),
+            get("pageSize", params_name)
         ));
         let mut edits = vec![Edit::insert(first_range.start, preamble)];
         edits.extend(add_param);
@@ -245,6 +256,20 @@ impl Run<'_> {
             .find(|f| f.server_managed && f.generated && !f.ty.starts_with("DateTime"))
             .map(|f| f.name.clone())
     }
+}
+
+/// `const searchParams = request.nextUrl.searchParams` or
+/// `const { searchParams } = new URL(request.url)`.
+fn declares_search_params(stmt: &swc_core::ecma::ast::Stmt) -> bool {
+    use swc_core::ecma::ast::{Decl, ObjectPatProp, Pat, Stmt};
+    let Stmt::Decl(Decl::Var(v)) = stmt else { return false };
+    v.decls.iter().any(|d| match &d.name {
+        Pat::Ident(b) => &*b.id.sym == "searchParams",
+        Pat::Object(o) => {
+            o.props.iter().any(|p| matches!(p, ObjectPatProp::Assign(a) if &*a.key.sym == "searchParams"))
+        }
+        _ => false,
+    })
 }
 
 fn line_start_of(text: &str, pos: usize) -> usize {
