@@ -43,8 +43,11 @@ impl Codemod for Paginate {
 
     fn run(&self, file: &FileCtx) -> Option<Proposal> {
         let Program::Module(module) = file.program else { return None };
-        let kind = FileKind::of(file)?;
         let clients = Clients::of(file.program, file.path, &file.facts.supabase_modules);
+        let Some(kind) = FileKind::of(file) else {
+            // Browser code reading Supabase directly (most Lovable/Bolt apps).
+            return client_side(file, &clients, &module.body);
+        };
         let mut run = Run { file, clients, edits: Vec::new(), found: Vec::new() };
         match &kind {
             FileKind::NextRoute { route } => {
@@ -93,6 +96,218 @@ impl Codemod for Paginate {
                 run.found.join(", ")
             ),
         })
+    }
+}
+
+/// Client side: every unbounded Supabase list gets a bound from one named
+/// page-size constant per file. In a hook or data function without
+/// parameters, an optional `page` parameter is threaded through (default 0, so
+/// callers keep working, and into the react-query key); elsewhere (effects,
+/// components) the query loads the first page.
+fn client_side(
+    file: &FileCtx,
+    clients: &Clients,
+    items: &[swc_core::ecma::ast::ModuleItem],
+) -> Option<Proposal> {
+    use swc_core::ecma::ast::{Decl, ModuleDecl, ModuleItem, Pat, Stmt};
+    if clients.names.is_empty() {
+        return None;
+    }
+    let text = file.text;
+    let style = file.style;
+    let (size, _) = file.facts.page_sizes();
+    let constant = "PAGE_SIZE";
+    if file.bindings.declares(constant) {
+        return None;
+    }
+    let data_module = !crate::analysis::has_jsx(file.program);
+    let mut edits = Vec::new();
+    let mut threaded = Vec::new();
+    let mut first_page = 0usize;
+    for item in items {
+        // (name, function, exported)
+        let functions: Vec<(String, FnBody, bool)> = match item {
+            ModuleItem::ModuleDecl(ModuleDecl::ExportDecl(e)) => match &e.decl {
+                Decl::Fn(f) => vec![(f.ident.sym.to_string(), FnBody::Function(&f.function), true)],
+                Decl::Var(v) => v
+                    .decls
+                    .iter()
+                    .filter_map(|d| match (&d.name, d.init.as_deref()) {
+                        (Pat::Ident(b), Some(Expr::Arrow(a))) => {
+                            Some((b.id.sym.to_string(), FnBody::Arrow(a), true))
+                        }
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            },
+            ModuleItem::Stmt(Stmt::Decl(Decl::Fn(f))) => {
+                vec![(f.ident.sym.to_string(), FnBody::Function(&f.function), false)]
+            }
+            ModuleItem::Stmt(Stmt::Decl(Decl::Var(v))) => v
+                .decls
+                .iter()
+                .filter_map(|d| match (&d.name, d.init.as_deref()) {
+                    (Pat::Ident(b), Some(Expr::Arrow(a))) => {
+                        Some((b.id.sym.to_string(), FnBody::Arrow(a), false))
+                    }
+                    _ => None,
+                })
+                .collect(),
+            ModuleItem::ModuleDecl(ModuleDecl::ExportDefaultDecl(d)) => match &d.decl {
+                swc_core::ecma::ast::DefaultDecl::Fn(f) => {
+                    let name = f.ident.as_ref().map_or("default".to_string(), |i| i.sym.to_string());
+                    vec![(name, FnBody::Function(&f.function), true)]
+                }
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        };
+        for (name, body, exported) in functions {
+            let mut chains = ClientChains { clients, text, chains: Vec::new(), query_keys: Vec::new() };
+            match (body.stmts(), &body) {
+                (Some(stmts), _) => stmts.iter().for_each(|s| s.visit_with(&mut chains)),
+                (None, FnBody::Arrow(a)) => a.body.visit_with(&mut chains),
+                (None, _) => continue,
+            }
+            if chains.chains.is_empty() {
+                continue;
+            }
+            let hook = name.len() > 3
+                && name.starts_with("use")
+                && name[3..].starts_with(|c: char| c.is_ascii_uppercase());
+            let data_function = exported && data_module;
+            let names = body.names();
+            let thread = (hook || data_function)
+                && !names.declares("page")
+                && chains.query_keys.len() <= 1
+                && empty_params_at(text, &body).is_some();
+            let bound = if thread {
+                format!(".range(page * {constant}, (page + 1) * {constant} - 1)")
+            } else {
+                format!(".range(0, {constant} - 1)")
+            };
+            for end in &chains.chains {
+                if text[end.clone()].contains('\n') {
+                    let indent = line_indent(text, line_start_of(text, end.end)).to_string();
+                    edits.push(Edit::insert(end.end, format!("{}{indent}{bound}", style.eol)));
+                } else {
+                    edits.push(Edit::insert(end.end, bound.clone()));
+                }
+            }
+            if thread {
+                if let Some(at) = empty_params_at(text, &body) {
+                    edits.push(Edit::insert(at, "page = 0"));
+                }
+                if let Some(key_end) = chains.query_keys.first() {
+                    edits.push(Edit::insert(*key_end, ", page"));
+                }
+                threaded.push(format!("`{name}(page)`"));
+            } else {
+                first_page += chains.chains.len();
+            }
+        }
+    }
+    if edits.is_empty() {
+        return None;
+    }
+    // The constant, after the imports.
+    let after_imports = items
+        .iter()
+        .take_while(|i| matches!(i, ModuleItem::ModuleDecl(ModuleDecl::Import(_))))
+        .last()
+        .map(|i| crate::edit::line_end(text, range(i).end))?;
+    edits.push(Edit::insert(
+        after_imports,
+        format!(
+            "{eol}{eol}// Rows per page: lists load one page at a time.{eol}const {constant} = {size}{}",
+            style.semi(),
+            eol = style.eol
+        ),
+    ));
+    let mut parts = Vec::new();
+    if !threaded.is_empty() {
+        let verb = if threaded.len() == 1 { "takes" } else { "take" };
+        parts.push(format!("{} now {verb} a page (0 by default, in the query key)", threaded.join(", ")));
+    }
+    if first_page > 0 {
+        let (noun, verb) = if first_page == 1 { ("query", "loads") } else { ("queries", "load") };
+        parts.push(format!("{first_page} list {noun} now {verb} the first page"));
+    }
+    Some(Proposal {
+        edits,
+        why: format!(
+            "Supabase lists here had no bound: with ten thousand rows the page would load them all. {}; add paging controls where these lists are shown ({constant} = {size})",
+            parts.join("; ")
+        ),
+    })
+}
+
+/// Unbounded Supabase list chains in browser code, and the ends of the
+/// react-query keys (`queryKey: [...]`) next to them.
+struct ClientChains<'c> {
+    clients: &'c Clients,
+    text: &'c str,
+    chains: Vec<std::ops::Range<usize>>,
+    query_keys: Vec<usize>,
+}
+
+impl Visit for ClientChains<'_> {
+    fn visit_call_expr(&mut self, call: &CallExpr) {
+        // `chain.then(cb)`: look at the chain itself, and the callback.
+        if let Callee::Expr(callee) = &call.callee {
+            if let Expr::Member(MemberExpr { obj, prop: MemberProp::Ident(p), .. }) = &**callee {
+                if matches!(&*p.sym, "then" | "catch" | "finally") {
+                    obj.visit_with(self);
+                    call.args.visit_with(self);
+                    return;
+                }
+            }
+        }
+        let methods = chain_methods(call);
+        let names: Vec<&str> = methods.iter().map(|(m, _)| m.as_str()).collect();
+        let root = chain_root(call);
+        let is_client = root.as_ref().is_some_and(|r| self.clients.names.contains(r));
+        let from = names.iter().position(|m| *m == "from");
+        let list = is_client
+            && from.is_some_and(|f| names.get(f + 1) == Some(&"select"))
+            && !names
+                .iter()
+                .any(|m| ["limit", "range", "single", "maybeSingle", "then", "csv", "returns"].contains(m))
+            && !methods
+                .iter()
+                .any(|(m, a)| a.contains("head") || ((m == "eq" || m == "in") && a.contains("id")));
+        if list {
+            self.chains.push(range(call));
+            return;
+        }
+        if is_client && from.is_some() {
+            // A bounded (or single-row) chain: its prefix is not a list either.
+            call.args.visit_with(self);
+            return;
+        }
+        call.visit_children_with(self);
+    }
+
+    // `let query = supabase.from(t).select()` is built in steps and may be
+    // bounded later: left alone.
+    fn visit_var_declarator(&mut self, d: &swc_core::ecma::ast::VarDeclarator) {
+        if matches!(d.init.as_deref(), Some(Expr::Call(_))) {
+            return;
+        }
+        d.visit_children_with(self);
+    }
+
+    fn visit_key_value_prop(&mut self, kv: &swc_core::ecma::ast::KeyValueProp) {
+        if matches!(&kv.key, PropName::Ident(k) if &*k.sym == "queryKey") {
+            if let Expr::Array(a) = &*kv.value {
+                let end = range(a).end - 1;
+                if self.text.as_bytes().get(end) == Some(&b']') {
+                    self.query_keys.push(end);
+                }
+            }
+        }
+        kv.visit_children_with(self);
     }
 }
 
@@ -280,7 +495,7 @@ fn line_start_of(text: &str, pos: usize) -> usize {
 fn empty_params_at(text: &str, body: &FnBody) -> Option<usize> {
     let (start, body_start) = match body {
         FnBody::Function(f) => (range(*f).start, f.body.as_ref().map(range)?.start),
-        FnBody::Arrow(a) => (range(*a).start, body.body_range()?.start),
+        FnBody::Arrow(a) => (range(*a).start, range(&*a.body).start),
     };
     let head = text.get(start..body_start)?;
     let open = head.find('(')?;
