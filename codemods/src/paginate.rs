@@ -5,7 +5,8 @@
 //! (`harden.toml` `[pagination]`), read right before the first list query.
 //! Prisma `findMany` gets `take`/`skip` (and an `orderBy` on the model's `@id`
 //! when it has none), Drizzle `select().from()` gets `.limit().offset()`,
-//! Supabase `.from().select()` gets `.range()`. The response shape stays the
+//! Supabase `.from().select()` gets `.range()`, Mongoose `Model.find()` gets
+//! `.limit().skip()`. The response shape stays the
 //! same. Left alone: handlers that already read `page`/`limit`/… names,
 //! single-row reads, counts, bounded queries, queries filtered by `id`.
 
@@ -38,20 +39,27 @@ impl Codemod for Paginate {
     }
 
     fn may_apply(&self, text: &str) -> bool {
-        text.contains("findMany") || text.contains(".select(")
+        text.contains("findMany") || text.contains(".select(") || text.contains(".find(")
     }
 
     fn run(&self, file: &FileCtx) -> Option<Proposal> {
-        let Program::Module(module) = file.program else { return None };
+        let owned;
+        let body: &[swc_core::ecma::ast::ModuleItem] = match file.program {
+            Program::Module(m) => &m.body,
+            Program::Script(s) => {
+                owned = s.body.iter().cloned().map(swc_core::ecma::ast::ModuleItem::Stmt).collect::<Vec<_>>();
+                &owned
+            }
+        };
         let clients = Clients::of(file.program, file.path, &file.facts.supabase_modules);
         let Some(kind) = FileKind::of(file) else {
             // Browser code reading Supabase directly (most Lovable/Bolt apps).
-            return client_side(file, &clients, &module.body);
+            return client_side(file, &clients, body);
         };
         let mut run = Run { file, clients, edits: Vec::new(), found: Vec::new() };
         match &kind {
             FileKind::NextRoute { route } => {
-                for (method, body) in exported_functions(&module.body) {
+                for (method, body) in exported_functions(body) {
                     if method == "GET" {
                         run.handler(&body, Source::Url, &format!("GET {route}"));
                     }
@@ -60,7 +68,7 @@ impl Codemod for Paginate {
             // Only GET-style functions: one called with a JSON body (through
             // `functions.invoke`) has no query string its callers could page with.
             FileKind::Edge { name } => {
-                for body in serve_handlers(&module.body) {
+                for body in serve_handlers(body) {
                     let reads_body = body
                         .stmts()
                         .is_some_and(|s| s.iter().any(|st| file.text[range(st)].contains(".json()")));
@@ -70,14 +78,14 @@ impl Codemod for Paginate {
                 }
             }
             FileKind::Express => {
-                for (body, label, _) in ExpressRoutes::of(&module.body).into_routes() {
+                for (body, label, _) in ExpressRoutes::of(body).into_routes() {
                     if label.starts_with("GET ") {
                         run.handler(&body, Source::Query, &label);
                     }
                 }
             }
             FileKind::Fastify => {
-                for (body, label, _) in fastify_routes(&module.body) {
+                for (body, label, _) in fastify_routes(body) {
                     if label.starts_with("GET ") {
                         run.handler(&body, Source::Query, &label);
                     }
@@ -339,6 +347,8 @@ enum Query {
     },
     /// A Drizzle or Supabase chain: where it ends, and what to append.
     Chain { end: std::ops::Range<usize>, supabase: bool },
+    /// A Mongoose query: `.limit().skip()` at its end.
+    Mongoose { end: std::ops::Range<usize> },
 }
 
 impl Run<'_> {
@@ -433,6 +443,9 @@ impl Run<'_> {
                             edits.push(Edit::insert(close, format!("{{ {} }}", props.join(", "))));
                         }
                     }
+                }
+                Query::Mongoose { end } => {
+                    edits.push(Edit::insert(end.end, ".limit(pageSize).skip((page - 1) * pageSize)"));
                 }
                 Query::Chain { end, supabase } => {
                     let bound = if *supabase {
@@ -581,6 +594,13 @@ impl Queries<'_> {
         // Drizzle: `db.select(...).from(table)…`
         if names.first() == Some(&"select") && names.contains(&"from") {
             return Some(Query::Chain { end: range(call), supabase: false });
+        }
+        // Mongoose: `Product.find(filter).sort(…)` on a model (a capitalised
+        // name, in a file that uses mongoose or its models).
+        let model_like = root.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+        let uses_mongoose = self.text.contains("mongoose") || self.text.contains("/models");
+        if names.first() == Some(&"find") && model_like && uses_mongoose && !names.contains(&"skip") {
+            return Some(Query::Mongoose { end: range(call) });
         }
         None
     }

@@ -63,10 +63,17 @@ impl Codemod for ValidateInput {
     }
 
     fn run(&self, file: &FileCtx) -> Option<Proposal> {
-        let Program::Module(module) = file.program else { return None };
+        let owned;
+        let items: &[ModuleItem] = match file.program {
+            Program::Module(m) => &m.body,
+            Program::Script(s) => {
+                owned = s.body.iter().cloned().map(ModuleItem::Stmt).collect::<Vec<_>>();
+                &owned
+            }
+        };
         let kind = FileKind::of(file)?;
         let edge = matches!(kind, FileKind::Edge { .. });
-        let zod = ZodImport::find(&module.body)?;
+        let zod = ZodImport::find(items)?;
         let major =
             zod.major.or_else(|| if edge { None } else { file.facts.zod_major(file.path) }).unwrap_or(4);
         let mut run = Run {
@@ -86,7 +93,7 @@ impl Codemod for ValidateInput {
                 } else {
                     "Response"
                 };
-                for (method, body) in exported_functions(&module.body) {
+                for (method, body) in exported_functions(items) {
                     if !METHODS.contains(&method.as_str()) {
                         continue;
                     }
@@ -103,7 +110,7 @@ impl Codemod for ValidateInput {
                         run.form_entry(&body, &name, &label, FormSource::Request(&req), &reject);
                     }
                 }
-                for (method, body) in exported_functions(&module.body) {
+                for (method, body) in exported_functions(items) {
                     if method != "GET" {
                         continue;
                     }
@@ -113,7 +120,7 @@ impl Codemod for ValidateInput {
             }
             FileKind::Edge { name } => {
                 let cors = cors_headers(file.program);
-                for body in serve_handlers(&module.body) {
+                for body in serve_handlers(items) {
                     let schema = format!("{}Body", pascal(name));
                     let headers = match &cors {
                         Some(c) => format!(
@@ -137,11 +144,8 @@ impl Codemod for ValidateInput {
             }
             FileKind::Express | FileKind::Fastify => {
                 let fastify = matches!(kind, FileKind::Fastify);
-                let routes = if fastify {
-                    fastify_routes(&module.body)
-                } else {
-                    ExpressRoutes::of(&module.body).into_routes()
-                };
+                let routes =
+                    if fastify { fastify_routes(items) } else { ExpressRoutes::of(items).into_routes() };
                 let reply = if fastify { Reply::Fastify } else { Reply::Express };
                 let stem = file.path.rsplit('/').next().unwrap_or("").split('.').next().unwrap_or("");
                 for (body, label, validated) in &routes {
@@ -181,7 +185,7 @@ impl Codemod for ValidateInput {
                 }
             }
             FileKind::PagesApi { route } => {
-                for item in &module.body {
+                for item in items {
                     let f = match item {
                         ModuleItem::ModuleDecl(ModuleDecl::ExportDefaultDecl(d)) => match &d.decl {
                             swc_core::ecma::ast::DefaultDecl::Fn(f) => FnBody::Function(&f.function),
@@ -197,7 +201,7 @@ impl Codemod for ValidateInput {
             // error (what `<form action>` and `useActionState` both accept;
             // returning the issues would change the action's type).
             FileKind::ServerActions => {
-                for (name, body) in exported_functions(&module.body) {
+                for (name, body) in exported_functions(items) {
                     let Some(param) = body.param_name(0) else { continue };
                     let typed_form = matches!(body.params().first(), Some(Pat::Ident(b))
                         if matches!(b.type_ann.as_deref().map(|t| &*t.type_ann), Some(TsType::TsTypeRef(r))
@@ -220,16 +224,32 @@ impl Codemod for ValidateInput {
         let text = file.text;
         let style = file.style;
         let eol = style.eol;
-        let after_imports = module
-            .body
+        let after_imports = items
             .iter()
-            .take_while(|i| matches!(i, ModuleItem::ModuleDecl(ModuleDecl::Import(_))) || is_directive(i))
+            .take_while(|i| {
+                matches!(i, ModuleItem::ModuleDecl(ModuleDecl::Import(_))) || is_directive(i) || is_require(i)
+            })
             .last()
             .map(|i| range(i).end);
         let mut block = String::new();
         if zod.needs_import {
             let source = if edge { format!("npm:zod@{major}") } else { "zod".to_string() };
-            block.push_str(&format!("{eol}import {{ z }} from {}{}", style.quoted(&source), style.semi()));
+            // CommonJS files (no import statement) require it.
+            let commonjs = matches!(file.program, Program::Script(_))
+                || !items.iter().any(|i| matches!(i, ModuleItem::ModuleDecl(_)));
+            if commonjs {
+                block.push_str(&format!(
+                    "{eol}const {{ z }} = require({}){}",
+                    style.quoted(&source),
+                    style.semi()
+                ));
+            } else {
+                block.push_str(&format!(
+                    "{eol}import {{ z }} from {}{}",
+                    style.quoted(&source),
+                    style.semi()
+                ));
+            }
         }
         for (_, schema) in &run.schemas {
             block.push_str(eol);
@@ -257,6 +277,15 @@ impl Codemod for ValidateInput {
             ),
         })
     }
+}
+
+/// `const x = require("…")` at the top of a CommonJS file.
+fn is_require(item: &ModuleItem) -> bool {
+    let ModuleItem::Stmt(Stmt::Decl(Decl::Var(v))) = item else { return false };
+    v.decls.iter().all(|d| {
+        matches!(d.init.as_deref(), Some(Expr::Call(c))
+            if matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if &*i.sym == "require")))
+    })
 }
 
 fn is_directive(item: &ModuleItem) -> bool {
