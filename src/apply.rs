@@ -33,11 +33,17 @@ fn project_root(path: &Path) -> anyhow::Result<&Path> {
 pub fn select(
     only: &[String],
     skip: &[String],
-    config_skip: &[String],
+    config: &Config,
 ) -> anyhow::Result<Vec<&'static dyn Codemod>> {
+    let (config_skip, config_enable) = (&config.skip[..], &config.enable[..]);
     let all = harden_codemods::all();
     let valid = || all.iter().map(|c| c.id()).collect::<Vec<_>>().join(", ");
-    for (flag, ids) in [("--only", only), ("--skip", skip), ("harden.toml skip", config_skip)] {
+    for (flag, ids) in [
+        ("--only", only),
+        ("--skip", skip),
+        ("harden.toml skip", config_skip),
+        ("harden.toml enable", config_enable),
+    ] {
         if let Some(bad) = ids.iter().map(|s| s.trim()).find(|id| harden_codemods::by_id(id).is_none()) {
             return refuse(format!("unknown id `{bad}` in {flag}; valid ids: {}", valid()));
         }
@@ -46,7 +52,13 @@ pub fn select(
     Ok(all
         .iter()
         .copied()
-        .filter(|c| only.is_empty() || has(only, c.id()))
+        .filter(|c| {
+            if only.is_empty() {
+                c.on_by_default() || has(config_enable, c.id())
+            } else {
+                has(only, c.id())
+            }
+        })
         .filter(|c| !has(skip, c.id()) && (!has(config_skip, c.id()) || has(only, c.id())))
         .collect())
 }
@@ -54,7 +66,7 @@ pub fn select(
 pub fn run(args: &ApplyArgs) -> anyhow::Result<Exit> {
     let root = project_root(&args.path)?;
     let config = Config::load(root)?;
-    let codemods = select(&args.only, &args.skip, &config.skip)?;
+    let codemods = select(&args.only, &args.skip, &config)?;
     let previewing = args.dry_run || args.check || args.patch.is_some();
     let interactive = !previewing && !args.yes;
     if interactive && !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
@@ -242,14 +254,15 @@ pub fn undo(args: &UndoArgs) -> anyhow::Result<Exit> {
 
 pub fn list() -> anyhow::Result<Exit> {
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{:<12} {:<12} what it does", "id", "kind")?;
+    writeln!(out, "{:<16} {:<17} what it does", "id", "kind")?;
     for c in harden_codemods::all() {
         let stacks = if c.stacks().is_empty() {
             "any JS/TS".to_string()
         } else {
             c.stacks().iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ")
         };
-        writeln!(out, "{:<12} {:<12} {} [{stacks}]", c.id(), "codemod", c.title())?;
+        let kind = if c.on_by_default() { "codemod" } else { "codemod (opt-in)" };
+        writeln!(out, "{:<16} {:<17} {} [{stacks}]", c.id(), kind, c.title())?;
     }
     Ok(Exit::Success)
 }

@@ -254,6 +254,23 @@ fn harden_toml_skips_and_excludes() {
 }
 
 #[test]
+fn opt_in_codemods_run_only_when_named() {
+    let copy = copy_fixture("express-prisma");
+    let shown = stdout(&run(&["apply", "--dry-run"], &copy.root));
+    assert!(!shown.contains("paginate · "), "paginate is opt-in:\n{shown}");
+    let shown = stdout(&run(&["apply", "--dry-run", "--only", "paginate"], &copy.root));
+    assert!(shown.contains("paginate · src/routes/customers.ts"), "{shown}");
+    fs::write(copy.root.join("harden.toml"), "enable = [\"paginate\"]\n").expect("write");
+    let shown = stdout(&run(&["apply", "--dry-run"], &copy.root));
+    assert!(
+        shown.contains("paginate · src/routes/customers.ts") && shown.contains("validate-input · "),
+        "{shown}"
+    );
+    let listed = stdout(&harden().arg("list").output().expect("runs"));
+    assert!(listed.lines().any(|l| l.starts_with("paginate") && l.contains("opt-in")), "{listed}");
+}
+
+#[test]
 fn bad_paths_and_broken_package_json_get_one_line() {
     let out = harden().args(["apply", "--dry-run", "/no/such/project"]).output().expect("runs");
     assert_eq!(out.status.code(), Some(2));

@@ -117,6 +117,11 @@ pub trait Codemod: Sync {
     fn stacks(&self) -> &'static [Stack] {
         &[]
     }
+    /// Runs unless asked not to. An opt-in codemod (still too often wrong to
+    /// run by default) runs only when named: `--only`, or `enable` in harden.toml.
+    fn on_by_default(&self) -> bool {
+        true
+    }
     /// A cheap text test: when false, the codemod cannot apply to this file.
     fn may_apply(&self, text: &str) -> bool;
     fn run(&self, file: &FileCtx) -> Option<Proposal>;
