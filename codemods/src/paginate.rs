@@ -127,6 +127,15 @@ fn client_side(
     if clients.names.is_empty() {
         return None;
     }
+    // Scripts and tests need every row (batch jobs, reports, checks).
+    let lower = file.path.to_ascii_lowercase();
+    if lower.starts_with("scripts/")
+        || lower.contains("/scripts/")
+        || lower.contains("test")
+        || lower.contains("seed")
+    {
+        return None;
+    }
     let text = file.text;
     let style = file.style;
     let (size, _) = file.facts.page_sizes();
@@ -178,12 +187,30 @@ fn client_side(
             _ => Vec::new(),
         };
         for (name, body, exported) in functions {
-            let mut chains = ClientChains { clients, text, chains: Vec::new(), query_keys: Vec::new() };
+            let mut chains = ClientChains {
+                clients,
+                text,
+                chains: Vec::new(),
+                results: Vec::new(),
+                query_keys: Vec::new(),
+                current: None,
+            };
             match (body.stmts(), &body) {
                 (Some(stmts), _) => stmts.iter().for_each(|s| s.visit_with(&mut chains)),
                 (None, FnBody::Arrow(a)) => a.body.visit_with(&mut chains),
                 (None, _) => continue,
             }
+            // Lists that feed counts, searches or options must stay whole.
+            let keep: Vec<std::ops::Range<usize>> = chains
+                .chains
+                .iter()
+                .zip(&chains.results)
+                .filter(|(_, result)| {
+                    !result.as_deref().is_some_and(|r| used_as_lookup(file.program, r, &body))
+                })
+                .map(|(c, _)| c.clone())
+                .collect();
+            chains.chains = keep;
             if chains.chains.is_empty() {
                 continue;
             }
@@ -192,9 +219,13 @@ fn client_side(
                 && name[3..].starts_with(|c: char| c.is_ascii_uppercase());
             let data_function = exported && data_module;
             let names = body.names();
+            // A hook pages only through react-query (the page in its key
+            // refetches); a hook with its own effect would need `page` in the
+            // effect's dependencies, so it loads the first page instead.
+            let keyed = if hook { chains.query_keys.len() == 1 } else { chains.query_keys.len() <= 1 };
             let thread = (hook || data_function)
+                && keyed
                 && !names.declares("page")
-                && chains.query_keys.len() <= 1
                 && empty_params_at(text, &body).is_some();
             let bound = if thread {
                 format!(".range(page * {constant}, (page + 1) * {constant} - 1)")
@@ -262,8 +293,12 @@ fn client_side(
 struct ClientChains<'c> {
     clients: &'c Clients,
     text: &'c str,
+    /// Each chain, with the name its rows land in (`data`, `tribes`).
     chains: Vec<std::ops::Range<usize>>,
+    results: Vec<Option<String>>,
     query_keys: Vec<usize>,
+    /// The name rows are destructured into around the chain being visited.
+    current: Option<String>,
 }
 
 impl Visit for ClientChains<'_> {
@@ -272,7 +307,13 @@ impl Visit for ClientChains<'_> {
         if let Callee::Expr(callee) = &call.callee {
             if let Expr::Member(MemberExpr { obj, prop: MemberProp::Ident(p), .. }) = &**callee {
                 if matches!(&*p.sym, "then" | "catch" | "finally") {
+                    // `.then(({ data }) => …)`: the rows land in the callback's `data`.
+                    let outer = self.current.take();
+                    if let Some(Expr::Arrow(cb)) = call.args.first().map(|a| &*a.expr) {
+                        self.current = cb.params.first().and_then(data_name);
+                    }
                     obj.visit_with(self);
+                    self.current = outer;
                     call.args.visit_with(self);
                     return;
                 }
@@ -293,6 +334,7 @@ impl Visit for ClientChains<'_> {
                 .any(|(m, a)| a.contains("head") || ((m == "eq" || m == "in") && a.contains("id")));
         if list {
             self.chains.push(range(call));
+            self.results.push(self.current.clone());
             return;
         }
         if is_client && from.is_some() {
@@ -309,7 +351,10 @@ impl Visit for ClientChains<'_> {
         if matches!(d.init.as_deref(), Some(Expr::Call(_))) {
             return;
         }
+        let outer = self.current.take();
+        self.current = data_name(&d.name);
         d.visit_children_with(self);
+        self.current = outer;
     }
 
     fn visit_key_value_prop(&mut self, kv: &swc_core::ecma::ast::KeyValueProp) {
@@ -322,6 +367,141 @@ impl Visit for ClientChains<'_> {
             }
         }
         kv.visit_children_with(self);
+    }
+}
+
+/// The name the rows of `{ data }` / `{ data: tribes }` are bound to.
+fn data_name(pat: &swc_core::ecma::ast::Pat) -> Option<String> {
+    use swc_core::ecma::ast::{ObjectPatProp, Pat};
+    let Pat::Object(o) = pat else { return None };
+    o.props.iter().find_map(|p| match p {
+        ObjectPatProp::Assign(a) if &*a.key.sym == "data" => Some("data".to_string()),
+        ObjectPatProp::KeyValue(kv) if matches!(&kv.key, PropName::Ident(k) if &*k.sym == "data") => {
+            match &*kv.value {
+                Pat::Ident(b) => Some(b.id.sym.to_string()),
+                _ => None,
+            }
+        }
+        _ => None,
+    })
+}
+
+/// Rows that must stay whole: the names they reach (the result, the state
+/// set from it) are counted, searched or turned into options.
+fn used_as_lookup(program: &Program, result: &str, function: &FnBody) -> bool {
+    // `setTasks(data ?? [])` → `tasks`.
+    struct Setters<'r> {
+        result: &'r str,
+        states: Vec<String>,
+    }
+    impl Visit for Setters<'_> {
+        fn visit_call_expr(&mut self, c: &CallExpr) {
+            if let Callee::Expr(e) = &c.callee {
+                if let Expr::Ident(i) = &**e {
+                    let name = &*i.sym;
+                    let mentions = c.args.iter().any(|a| {
+                        let mut f = Mentions { name: self.result, found: false };
+                        a.expr.visit_with(&mut f);
+                        f.found
+                    });
+                    if mentions && name.len() > 3 && name.starts_with("set") {
+                        let state = &name[3..];
+                        let mut chars = state.chars();
+                        if let Some(first) = chars.next() {
+                            self.states.push(first.to_ascii_lowercase().to_string() + chars.as_str());
+                        }
+                    }
+                }
+            }
+            c.visit_children_with(self);
+        }
+    }
+    struct Mentions<'n> {
+        name: &'n str,
+        found: bool,
+    }
+    impl Visit for Mentions<'_> {
+        fn visit_ident(&mut self, i: &swc_core::ecma::ast::Ident) {
+            self.found |= &*i.sym == self.name;
+        }
+    }
+    let mut setters = Setters { result, states: Vec::new() };
+    match function {
+        FnBody::Arrow(a) => a.visit_with(&mut setters),
+        FnBody::Function(f) => f.visit_with(&mut setters),
+    }
+    let mut names = setters.states;
+    names.push(result.to_string());
+    let mut uses = LookupUses { names: &names, found: false, in_options: 0 };
+    program.visit_with(&mut uses);
+    uses.found
+}
+
+/// `.length`, `.find(…)`, `.includes(…)`, `.reduce(…)`, `new Set(x)`, a map
+/// into `<option>`s: the whole set matters.
+struct LookupUses<'n> {
+    names: &'n [String],
+    found: bool,
+    in_options: usize,
+}
+
+impl LookupUses<'_> {
+    fn is_name(&self, e: &Expr) -> bool {
+        matches!(unparen(e), Expr::Ident(i) if self.names.iter().any(|n| *n == *i.sym))
+    }
+}
+
+impl Visit for LookupUses<'_> {
+    fn visit_member_expr(&mut self, m: &MemberExpr) {
+        if self.is_name(&m.obj) {
+            if let MemberProp::Ident(p) = &m.prop {
+                let lookup =
+                    ["length", "find", "findIndex", "includes", "some", "every", "reduce", "indexOf"];
+                if lookup.contains(&&*p.sym) {
+                    self.found = true;
+                }
+            }
+        }
+        // `list.filter(…).length`: a count.
+        if matches!(&m.prop, MemberProp::Ident(p) if &*p.sym == "length") {
+            if let Expr::Call(c) = unparen(&m.obj) {
+                if matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Member(inner)
+                    if self.is_name(&inner.obj) && matches!(&inner.prop, MemberProp::Ident(p) if &*p.sym == "filter")))
+                {
+                    self.found = true;
+                }
+            }
+        }
+        m.visit_children_with(self);
+    }
+
+    fn visit_new_expr(&mut self, n: &swc_core::ecma::ast::NewExpr) {
+        if matches!(&*n.callee, Expr::Ident(i) if matches!(&*i.sym, "Set" | "Map"))
+            && n.args.iter().flatten().any(|a| self.is_name(&a.expr))
+        {
+            self.found = true;
+        }
+        n.visit_children_with(self);
+    }
+
+    fn visit_call_expr(&mut self, c: &CallExpr) {
+        // `list.map((x) => <option …>)`
+        let mapped = matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Member(m)
+            if self.is_name(&m.obj) && matches!(&m.prop, MemberProp::Ident(p) if &*p.sym == "map")));
+        self.in_options += usize::from(mapped);
+        c.visit_children_with(self);
+        self.in_options -= usize::from(mapped);
+    }
+
+    fn visit_jsx_opening_element(&mut self, el: &swc_core::ecma::ast::JSXOpeningElement) {
+        if self.in_options > 0 {
+            if let swc_core::ecma::ast::JSXElementName::Ident(i) = &el.name {
+                if matches!(&*i.sym, "option" | "SelectItem" | "MenuItem" | "CommandItem") {
+                    self.found = true;
+                }
+            }
+        }
+        el.visit_children_with(self);
     }
 }
 
