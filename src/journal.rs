@@ -99,14 +99,12 @@ pub fn write_all(root: &Path, writes: &[FileWrite]) -> anyhow::Result<()> {
     let _ = fs::remove_dir_all(&current);
     fs::rename(&fresh, &current).context("cannot install the journal")?;
     sync_dir(&dir);
-    for entry in &journal.files {
-        let path = root.join(&entry.path);
+    for w in writes {
+        let path = root.join(&w.path);
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)
-                .with_context(|| format!("{}: cannot create its folder", entry.path))?;
+            fs::create_dir_all(parent).with_context(|| format!("{}: cannot create its folder", w.path))?;
         }
-        let bytes = fs::read(dir.join(&entry.after)).context("cannot read the journal copy")?;
-        atomic_write(&path, &bytes).with_context(|| format!("{}: cannot write", entry.path))?;
+        atomic_write(&path, w.after.as_bytes()).with_context(|| format!("{}: cannot write", w.path))?;
     }
     Ok(())
 }

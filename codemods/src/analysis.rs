@@ -138,6 +138,27 @@ impl Visit for Bindings {
     }
 }
 
+/// `(e)` → `e`.
+pub fn unparen(e: &swc_core::ecma::ast::Expr) -> &swc_core::ecma::ast::Expr {
+    match e {
+        swc_core::ecma::ast::Expr::Paren(p) => unparen(&p.expr),
+        _ => e,
+    }
+}
+
+/// `(e as T)!` → `e`: parentheses and TypeScript's assertions, which change
+/// nothing at run time.
+pub fn strip_ts(e: &swc_core::ecma::ast::Expr) -> &swc_core::ecma::ast::Expr {
+    use swc_core::ecma::ast::Expr;
+    match e {
+        Expr::Paren(p) => strip_ts(&p.expr),
+        Expr::TsAs(a) => strip_ts(&a.expr),
+        Expr::TsNonNull(a) => strip_ts(&a.expr),
+        Expr::TsSatisfies(a) => strip_ts(&a.expr),
+        _ => e,
+    }
+}
+
 /// The toast API a file already uses, so that reported errors reach the user
 /// the way the rest of the file talks to them. No toast: log only.
 #[derive(Clone, Debug, PartialEq, Eq)]

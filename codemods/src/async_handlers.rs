@@ -18,6 +18,7 @@ use swc_core::ecma::ast::{
 };
 use swc_core::ecma::visit::{Visit, VisitWith};
 
+use crate::analysis::strip_ts;
 use crate::analysis::{declares_toast_hook, has_jsx, Bindings, ToastApi};
 use crate::codemod::{Codemod, FileCtx, Proposal, Stack};
 use crate::edit::Edit;
@@ -56,8 +57,7 @@ impl Codemod for AsyncHandlers {
             toast: ToastApi::detect(file.program),
             hooks: Vec::new(),
             in_effect: 0,
-            supabase: crate::supabase::Clients::of(file.program, file.path, &file.facts.supabase_modules)
-                .names,
+            supabase: &file.clients().names,
             edits: Vec::new(),
             found: Vec::new(),
         };
@@ -210,7 +210,7 @@ struct Finder<'a> {
     /// For each enclosing function: does it destructure `toast` from `useToast()`?
     hooks: Vec<bool>,
     in_effect: usize,
-    supabase: HashSet<String>,
+    supabase: &'a HashSet<String>,
     edits: Vec<Edit>,
     found: Vec<String>,
 }
@@ -359,7 +359,7 @@ impl Finder<'_> {
             catches_all: &self.refs.catches_all,
             risky_locals: &self.refs.risky_locals,
             bindings: self.file.bindings,
-            supabase: &self.supabase,
+            supabase: self.supabase,
         };
         if !awaits_something_that_can_fail(stmts, &evidence) {
             return false;
@@ -472,9 +472,9 @@ fn awaits_something_that_can_fail(stmts: &[Stmt], evidence: &Evidence) -> bool {
     }
     impl Awaits<'_, '_> {
         fn can_reject(&self, e: &Expr) -> bool {
-            let Expr::Call(c) = unparen(e) else { return false };
+            let Expr::Call(c) = strip_ts(e) else { return false };
             let Callee::Expr(callee) = &c.callee else { return false };
-            match unparen(callee) {
+            match strip_ts(callee) {
                 Expr::Ident(i) => {
                     let name = &*i.sym;
                     name == "fetch"
@@ -487,7 +487,7 @@ fn awaits_something_that_can_fail(stmts: &[Stmt], evidence: &Evidence) -> bool {
                     let read = matches!(&m.prop, MemberProp::Ident(p) if matches!(&*p.sym, "json" | "text" | "blob" | "arrayBuffer" | "formData"));
                     let mut root = &*m.obj;
                     loop {
-                        root = match unparen(root) {
+                        root = match strip_ts(root) {
                             Expr::Member(inner) => &inner.obj,
                             Expr::Call(inner) => match &inner.callee {
                                 Callee::Expr(c) => c,
@@ -496,7 +496,7 @@ fn awaits_something_that_can_fail(stmts: &[Stmt], evidence: &Evidence) -> bool {
                             _ => break,
                         };
                     }
-                    match unparen(root) {
+                    match strip_ts(root) {
                         Expr::Ident(r) if self.evidence.supabase.contains(&*r.sym) => false,
                         Expr::Ident(r) if &*r.sym == "fetch" => true,
                         Expr::Ident(r) => read || self.evidence.bindings.imported_from(&r.sym).is_some(),
@@ -545,15 +545,6 @@ fn is_busy_setter(name: &str) -> bool {
     ]
     .iter()
     .any(|w| rest.ends_with(w))
-}
-
-fn unparen(e: &Expr) -> &Expr {
-    match e {
-        Expr::Paren(p) => unparen(&p.expr),
-        Expr::TsAs(a) => unparen(&a.expr),
-        Expr::TsNonNull(a) => unparen(&a.expr),
-        _ => e,
-    }
 }
 
 /// How many statements at the end are state resets (`setLoading(false)`),

@@ -15,7 +15,6 @@ pub enum Stack {
     Express,
     Fastify,
     SupabaseEdge,
-    Node,
 }
 
 /// Facts about the whole project that codemods of one file need.
@@ -99,6 +98,18 @@ pub struct FileCtx<'a> {
     pub style: &'a Style,
     pub bindings: &'a Bindings,
     pub facts: &'a ProjectFacts,
+    /// The Supabase clients of this tree, worked out on first use: several
+    /// codemods need them.
+    pub clients_cache: &'a std::cell::OnceCell<crate::supabase::Clients>,
+}
+
+impl FileCtx<'_> {
+    /// The Supabase clients the file can use.
+    pub fn clients(&self) -> &crate::supabase::Clients {
+        self.clients_cache.get_or_init(|| {
+            crate::supabase::Clients::of(self.program, self.path, &self.facts.supabase_modules)
+        })
+    }
 }
 
 /// A codemod's proposal for one file.

@@ -91,9 +91,11 @@ pub fn harden_file(
     };
     let mut current = body.to_string();
     let mut parsed = parse::parse(&current, lang)?;
+    // Facts of the current tree, recomputed only when a change replaced it.
+    let mut style = Style::detect(&current, &parsed.program);
+    let mut bindings = Bindings::of(&parsed.program);
+    let mut clients = std::cell::OnceCell::new();
     for codemod in active {
-        let style = Style::detect(&current, &parsed.program);
-        let bindings = Bindings::of(&parsed.program);
         let ctx = FileCtx {
             path,
             text: &current,
@@ -101,6 +103,7 @@ pub fn harden_file(
             style: &style,
             bindings: &bindings,
             facts,
+            clients_cache: &clients,
         };
         let Some(proposal) = codemod.run(&ctx) else {
             continue;
@@ -123,6 +126,9 @@ pub fn harden_file(
                 });
                 current = after;
                 parsed = reparsed;
+                style = Style::detect(&current, &parsed.program);
+                bindings = Bindings::of(&parsed.program);
+                clients = std::cell::OnceCell::new();
             }
             Ok(_) => outcome.dropped.push(format!("{}: the edited file has new parse errors", codemod.id())),
             Err(e) => {

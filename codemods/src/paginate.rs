@@ -16,6 +16,7 @@ use swc_core::ecma::ast::{
 };
 use swc_core::ecma::visit::{Visit, VisitWith};
 
+use crate::analysis::unparen;
 use crate::codemod::{Codemod, FileCtx, Proposal};
 use crate::edit::{line_indent, starts_line, Edit};
 use crate::parse::range;
@@ -57,10 +58,10 @@ impl Codemod for Paginate {
                 &owned
             }
         };
-        let clients = Clients::of(file.program, file.path, &file.facts.supabase_modules);
+        let clients = file.clients();
         let Some(kind) = FileKind::of(file) else {
             // Browser code reading Supabase directly (most Lovable/Bolt apps).
-            return client_side(file, &clients, body);
+            return client_side(file, clients, body);
         };
         let mut run = Run { file, clients, edits: Vec::new(), found: Vec::new() };
         match &kind {
@@ -84,7 +85,7 @@ impl Codemod for Paginate {
                 }
             }
             FileKind::Express => {
-                for (body, label, _) in ExpressRoutes::of(body).into_routes() {
+                for (body, label, _) in ExpressRoutes::of(body).handlers {
                     if label.starts_with("GET ") {
                         run.handler(&body, Source::Query, &label);
                     }
@@ -234,7 +235,7 @@ fn client_side(
             };
             for end in &chains.chains {
                 if text[end.clone()].contains('\n') {
-                    let indent = line_indent(text, line_start_of(text, end.end)).to_string();
+                    let indent = line_indent(text, crate::edit::line_start(text, end.end)).to_string();
                     edits.push(Edit::insert(end.end, format!("{}{indent}{bound}", style.eol)));
                 } else {
                     edits.push(Edit::insert(end.end, bound.clone()));
@@ -516,17 +517,18 @@ enum Source {
 
 struct Run<'a> {
     file: &'a FileCtx<'a>,
-    clients: Clients,
+    clients: &'a Clients,
     edits: Vec<Edit>,
     found: Vec<String>,
 }
 
 /// An unbounded list query and how to bound it.
 enum Query {
-    /// `prisma.post.findMany(args)`: the call and its model.
+    /// `prisma.post.findMany(args)`: the call, the last property of its
+    /// argument object (none when it has no argument), and its model.
     Prisma {
         call: std::ops::Range<usize>,
-        args: Option<std::ops::Range<usize>>,
+        last_prop: Option<std::ops::Range<usize>>,
         model: String,
         multiline: bool,
         has_order: bool,
@@ -544,7 +546,7 @@ impl Run<'_> {
         if PAGING_NAMES.iter().any(|n| names.declares(n)) {
             return;
         }
-        let mut finder = Queries { clients: &self.clients, found: Vec::new(), text: self.file.text };
+        let mut finder = Queries { clients: self.clients, found: Vec::new(), text: self.file.text };
         for s in stmts {
             s.visit_with(&mut finder);
         }
@@ -598,7 +600,7 @@ impl Run<'_> {
         edits.extend(add_param);
         for (_, query) in &finder.found {
             match query {
-                Query::Prisma { call, args, model, multiline, has_order } => {
+                Query::Prisma { call, last_prop, model, multiline, has_order } => {
                     let order = if *has_order {
                         None
                     } else {
@@ -607,11 +609,12 @@ impl Run<'_> {
                     let mut props =
                         vec!["take: pageSize".to_string(), "skip: (page - 1) * pageSize".to_string()];
                     props.extend(order);
-                    match args {
+                    match last_prop {
                         Some(last_prop_end) => {
                             if *multiline {
                                 let prop_indent =
-                                    line_indent(text, line_start_of(text, last_prop_end.start)).to_string();
+                                    line_indent(text, crate::edit::line_start(text, last_prop_end.start))
+                                        .to_string();
                                 let joined: String =
                                     props.iter().map(|p| format!(",{eol}{prop_indent}{p}")).collect();
                                 edits.push(Edit::insert(last_prop_end.end, joined));
@@ -642,7 +645,8 @@ impl Run<'_> {
                     let chain_text = &text[end.clone()];
                     if chain_text.contains('\n') {
                         // One method a line: the bound too, under the last one.
-                        let last_line_indent = line_indent(text, line_start_of(text, end.end)).to_string();
+                        let last_line_indent =
+                            line_indent(text, crate::edit::line_start(text, end.end)).to_string();
                         let parts = if *supabase {
                             vec![".range((page - 1) * pageSize, page * pageSize - 1)".to_string()]
                         } else {
@@ -684,10 +688,6 @@ fn declares_search_params(stmt: &swc_core::ecma::ast::Stmt) -> bool {
         }
         _ => false,
     })
-}
-
-fn line_start_of(text: &str, pos: usize) -> usize {
-    crate::edit::line_start(text, pos)
 }
 
 /// The offset inside `()` of a function with no parameters.
@@ -754,7 +754,7 @@ impl Queries<'_> {
             };
             return Some(Query::Prisma {
                 call: range(call),
-                args,
+                last_prop: args,
                 model: model.sym.to_string(),
                 multiline,
                 has_order,
@@ -789,13 +789,6 @@ impl Queries<'_> {
             return Some(Query::Mongoose { end: range(call) });
         }
         None
-    }
-}
-
-fn unparen(e: &Expr) -> &Expr {
-    match e {
-        Expr::Paren(p) => unparen(&p.expr),
-        _ => e,
     }
 }
 

@@ -26,9 +26,6 @@ pub struct Schema {
     pub enums: HashMap<String, Vec<String>>,
 }
 
-const SCALARS: &[&str] =
-    &["String", "Int", "BigInt", "Float", "Decimal", "Boolean", "DateTime", "Json", "Bytes"];
-
 impl Schema {
     pub fn parse(text: &str) -> Schema {
         let mut schema = Schema::default();
@@ -122,11 +119,6 @@ fn upper_first(s: &str) -> String {
         Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
         None => String::new(),
     }
-}
-
-/// Whether a type name is a Prisma scalar.
-pub fn is_scalar(ty: &str) -> bool {
-    SCALARS.contains(&ty)
 }
 
 #[cfg(test)]

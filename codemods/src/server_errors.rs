@@ -141,7 +141,7 @@ impl Codemod for ServerErrors {
                 let major = file.facts.express_major(file.path).unwrap_or(4);
                 let routes = ExpressRoutes::of(body);
                 if major < 5 {
-                    for (handler, label) in &routes.handlers {
+                    for (handler, label, _) in &routes.handlers {
                         out.express_route(handler, label, &routes);
                     }
                 }
@@ -635,9 +635,9 @@ pub(crate) struct ExpressRoutes<'a> {
     /// The default import's local name (`express`), for type names.
     pub(crate) express_default: Option<String>,
     has_named_next: bool,
-    pub(crate) handlers: Vec<(FnBody<'a>, String)>,
-    /// Routes whose middleware validates the input (`validate(schema)`, …).
-    pub(crate) validated: Vec<bool>,
+    /// (handler, "METHOD path", validated by a middleware such as
+    /// `validate(schema)`) for each route.
+    pub(crate) handlers: Vec<(FnBody<'a>, String, bool)>,
     has_error_middleware: bool,
     listen_at: Option<usize>,
 }
@@ -650,7 +650,6 @@ impl<'a> ExpressRoutes<'a> {
             express_default: None,
             has_named_next: false,
             handlers: Vec::new(),
-            validated: Vec::new(),
             has_error_middleware: false,
             listen_at: None,
         };
@@ -716,17 +715,12 @@ impl<'a> ExpressRoutes<'a> {
                         };
                         let label = format!("{} {path}", method.to_uppercase());
                         let validated = call.args.iter().any(|a| is_validation_middleware(&a.expr));
-                        match call.args.last().map(|a| &*a.expr) {
-                            Some(Expr::Arrow(a)) => {
-                                routes.handlers.push((FnBody::Arrow(a), label));
-                                routes.validated.push(validated);
-                            }
-                            Some(Expr::Fn(f)) => {
-                                routes.handlers.push((FnBody::Function(&f.function), label));
-                                routes.validated.push(validated);
-                            }
-                            _ => {}
-                        }
+                        let handler = match call.args.last().map(|a| &*a.expr) {
+                            Some(Expr::Arrow(a)) => FnBody::Arrow(a),
+                            Some(Expr::Fn(f)) => FnBody::Function(&f.function),
+                            _ => continue,
+                        };
+                        routes.handlers.push((handler, label, validated));
                     }
                 }
                 _ => {}
@@ -757,11 +751,6 @@ impl<'a> ExpressRoutes<'a> {
                 self.app_made_here = true;
             }
         }
-    }
-
-    /// (handler, "METHOD path", validated by middleware) for each route.
-    pub(crate) fn into_routes(self) -> Vec<(FnBody<'a>, String, bool)> {
-        self.handlers.into_iter().zip(self.validated).map(|((h, l), v)| (h, l, v)).collect()
     }
 
     fn error_middleware_spot(&self) -> Option<usize> {

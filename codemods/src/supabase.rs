@@ -160,7 +160,7 @@ fn calls_factory<N: VisitWith<FactoryCall>>(node: &N, factories: &HashSet<String
     v.found
 }
 
-pub struct FactoryCall {
+struct FactoryCall {
     factories: HashSet<String>,
     found: bool,
 }

@@ -16,6 +16,7 @@ use swc_core::ecma::ast::{
 };
 use swc_core::ecma::visit::{Visit, VisitWith};
 
+use crate::analysis::unparen;
 use crate::analysis::{declares_toast_hook, has_jsx, Bindings, ToastApi};
 use crate::codemod::{Codemod, FileCtx, Proposal};
 use crate::edit::{after_stmt, After, Edit};
@@ -38,7 +39,7 @@ impl Codemod for SupabaseErrors {
     }
 
     fn run(&self, file: &FileCtx) -> Option<Proposal> {
-        let clients = Clients::of(file.program, file.path, &file.facts.supabase_modules);
+        let clients = file.clients();
         if clients.names.is_empty() && clients.builders.is_empty() {
             return None;
         }
@@ -130,7 +131,7 @@ struct FnCtx {
 
 struct Finder<'a> {
     file: &'a FileCtx<'a>,
-    clients: Clients,
+    clients: &'a Clients,
     toast: Option<ToastApi>,
     /// Names declared at the module's top level.
     top_level: Bindings,
@@ -583,13 +584,6 @@ fn is_promise_all(call: &CallExpr) -> bool {
     matches!(&call.callee, Callee::Expr(c) if matches!(&**c, Expr::Member(m)
         if matches!(&*m.obj, Expr::Ident(o) if &*o.sym == "Promise")
             && matches!(&m.prop, MemberProp::Ident(p) if &*p.sym == "all")))
-}
-
-fn unparen(e: &Expr) -> &Expr {
-    match e {
-        Expr::Paren(p) => unparen(&p.expr),
-        _ => e,
-    }
 }
 
 /// Any reference to `name` in the statements after.

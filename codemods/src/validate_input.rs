@@ -19,6 +19,7 @@ use swc_core::ecma::ast::{
 };
 use swc_core::ecma::visit::{Visit, VisitWith};
 
+use crate::analysis::strip_ts;
 use crate::codemod::{Codemod, FileCtx, Proposal};
 use crate::edit::{line_indent, starts_line, Edit};
 use crate::parse::range;
@@ -85,6 +86,7 @@ impl Codemod for ValidateInput {
             edits: Vec::new(),
             found: Vec::new(),
             guessed: Vec::new(),
+            modules: Default::default(),
         };
         match &kind {
             FileKind::NextRoute { route } => {
@@ -144,8 +146,7 @@ impl Codemod for ValidateInput {
             }
             FileKind::Express | FileKind::Fastify => {
                 let fastify = matches!(kind, FileKind::Fastify);
-                let routes =
-                    if fastify { fastify_routes(items) } else { ExpressRoutes::of(items).into_routes() };
+                let routes = if fastify { fastify_routes(items) } else { ExpressRoutes::of(items).handlers };
                 let reply = if fastify { Reply::Fastify } else { Reply::Express };
                 let stem = file.path.rsplit('/').next().unwrap_or("").split('.').next().unwrap_or("");
                 for (body, label, validated) in &routes {
@@ -337,10 +338,7 @@ fn verb(method: &str) -> &'static str {
 /// `POST /api/posts` → `CreatePostBody`; `POST /api/signup` → `SignupBody`
 /// (a collection gets a verb, an action is its own name).
 fn schema_name_for(method: &str, route: &str) -> String {
-    let segment = route
-        .split('/')
-        .rfind(|s| !s.is_empty() && !s.starts_with('[') && !s.starts_with(':') && *s != "api")
-        .unwrap_or("Request");
+    let segment = last_segment(route);
     let collection = segment.ends_with('s') && !segment.ends_with("ss");
     if collection {
         format!("{}{}Body", verb(method), singular(&pascal(segment)))
@@ -351,11 +349,15 @@ fn schema_name_for(method: &str, route: &str) -> String {
 
 /// `/api/posts/[id]` → `Post`.
 fn resource(route: &str) -> String {
-    let segment = route
+    singular(&pascal(last_segment(route)))
+}
+
+/// The last static segment of a route (not a parameter, not `api`).
+fn last_segment(route: &str) -> &str {
+    route
         .split('/')
         .rfind(|s| !s.is_empty() && !s.starts_with('[') && !s.starts_with(':') && *s != "api")
-        .unwrap_or("Request");
-    singular(&pascal(segment))
+        .unwrap_or("Request")
 }
 
 fn pascal(name: &str) -> String {
@@ -477,7 +479,7 @@ struct SearchGets {
 
 impl SearchGets {
     fn key(e: &Expr) -> Option<String> {
-        let Expr::Call(c) = strip(e) else { return None };
+        let Expr::Call(c) = strip_ts(e) else { return None };
         let Callee::Expr(callee) = &c.callee else { return None };
         let Expr::Member(MemberExpr { obj, prop: MemberProp::Ident(p), .. }) = &**callee else { return None };
         if &*p.sym != "get" || !matches!(&**obj, Expr::Ident(i) if &*i.sym == "searchParams") {
@@ -541,7 +543,7 @@ struct FormGets<'f> {
 
 impl FormGets<'_> {
     fn key(&self, e: &Expr) -> Option<String> {
-        let Expr::Call(c) = strip(e) else { return None };
+        let Expr::Call(c) = strip_ts(e) else { return None };
         let Callee::Expr(callee) = &c.callee else { return None };
         let Expr::Member(MemberExpr { obj, prop: MemberProp::Ident(p), .. }) = &**callee else { return None };
         if &*p.sym != "get" || !matches!(&**obj, Expr::Ident(i) if &*i.sym == self.form) {
@@ -601,11 +603,6 @@ impl Visit for FormGets<'_> {
         if &*i.sym == self.form {
             self.other_use = true;
         }
-    }
-
-    fn visit_member_expr(&mut self, m: &MemberExpr) {
-        // `form.get` outside a call with a literal key is another use.
-        m.visit_children_with(self);
     }
 
     fn visit_binding_ident(&mut self, b: &swc_core::ecma::ast::BindingIdent) {
@@ -668,6 +665,9 @@ struct Run<'a> {
     edits: Vec<Edit>,
     found: Vec<String>,
     guessed: Vec<String>,
+    /// Project modules read for their types, by import source: each is read
+    /// and parsed once per file, however many fields point at it.
+    modules: std::cell::RefCell<std::collections::HashMap<String, Option<std::rc::Rc<Program>>>>,
 }
 
 impl Run<'_> {
@@ -1283,8 +1283,8 @@ impl Run<'_> {
             // Passed to a function whose parameter is typed: `createUser(email: string, …)`.
             let from_param = || {
                 let (_, function, index) = args.0.iter().find(|(v, _, _)| v == name)?;
-                let ty = self.param_type(function, *index)?;
-                let (ty, nullable) = ts_ty(&ty.0, &ty.1);
+                let (ty, module) = self.param_type(function, *index)?;
+                let (ty, nullable) = ts_ty(&ty, module.as_deref().unwrap_or(self.file.program));
                 (ty != Ty::Any).then(|| {
                     let ty = if ty == Ty::Str && is_email_name(name) { Ty::Email } else { ty };
                     FieldSpec { ty, optional: *has_default, nullable, guessed: false }
@@ -1317,7 +1317,7 @@ impl Run<'_> {
                     Some(members) => (members, self.file.program),
                     None => {
                         imported = self.imported_program(&name.sym)?;
-                        (local_type(&imported, &name.sym)?, &imported)
+                        (local_type(&imported, &name.sym)?, &*imported)
                     }
                 }
             }
@@ -1341,9 +1341,9 @@ impl Run<'_> {
 }
 
 impl Run<'_> {
-    /// The declared type of parameter `index` of function `name` (this file or
-    /// imported), with the program it is declared in.
-    fn param_type(&self, name: &str, index: usize) -> Option<(TsType, Program)> {
+    /// The declared type of parameter `index` of function `name`, with the
+    /// module it is declared in when that is not this file.
+    fn param_type(&self, name: &str, index: usize) -> Option<(TsType, Option<std::rc::Rc<Program>>)> {
         let find = |program: &Program| -> Option<TsType> {
             let Program::Module(m) = program else { return None };
             m.body.iter().find_map(|item| {
@@ -1367,11 +1367,11 @@ impl Run<'_> {
             })
         };
         if let Some(ty) = find(self.file.program) {
-            return Some((ty, self.file.program.clone()));
+            return Some((ty, None));
         }
         let imported = self.imported_program(name)?;
         let ty = find(&imported)?;
-        Some((ty, imported))
+        Some((ty, Some(imported)))
     }
 
     /// The columns of a Drizzle table, defined in this file or imported.
@@ -1383,8 +1383,8 @@ impl Run<'_> {
         table_columns(&imported, name)
     }
 
-    /// The parsed module a type is imported from (relative or `@/` imports).
-    fn imported_program(&self, name: &str) -> Option<Program> {
+    /// The parsed module `name` is imported from (relative or `@/` imports).
+    fn imported_program(&self, name: &str) -> Option<std::rc::Rc<Program>> {
         let Program::Module(m) = self.file.program else { return None };
         let source = m.body.iter().find_map(|item| {
             let ModuleItem::ModuleDecl(ModuleDecl::Import(d)) = item else { return None };
@@ -1393,11 +1393,19 @@ impl Run<'_> {
                 .any(|s| matches!(s, ImportSpecifier::Named(n) if &*n.local.sym == name))
                 .then(|| d.src.value.to_string_lossy().into_owned())
         })?;
-        let (path, text) = crate::supabase::resolve(self.file.path, &source)
+        if let Some(cached) = self.modules.borrow().get(&source) {
+            return cached.clone();
+        }
+        let parsed = crate::supabase::resolve(self.file.path, &source)
             .iter()
-            .find_map(|module| self.file.facts.read_module(module))?;
-        let lang = crate::parse::Lang::from_path(&path)?;
-        Some(crate::parse::parse(text.trim_start_matches('\u{feff}'), lang).ok()?.program)
+            .find_map(|module| self.file.facts.read_module(module))
+            .and_then(|(path, text)| {
+                let lang = crate::parse::Lang::from_path(&path)?;
+                crate::parse::parse(text.trim_start_matches('\u{feff}'), lang).ok()
+            })
+            .map(|parsed| std::rc::Rc::new(parsed.program));
+        self.modules.borrow_mut().insert(source, parsed.clone());
+        parsed
     }
 }
 
@@ -1620,18 +1628,10 @@ fn cast_type(e: &Expr) -> Option<&TsType> {
     }
 }
 
-fn strip(e: &Expr) -> &Expr {
-    match e {
-        Expr::Paren(p) => strip(&p.expr),
-        Expr::TsAs(a) => strip(&a.expr),
-        _ => e,
-    }
-}
-
 /// `await req.<method>()` (`json`, `formData`).
 fn is_request_read(e: &Expr, req: &str, method: &str) -> bool {
-    let Expr::Await(AwaitExpr { arg, .. }) = strip(e) else { return false };
-    let Expr::Call(CallExpr { callee: Callee::Expr(callee), args, .. }) = strip(arg) else { return false };
+    let Expr::Await(AwaitExpr { arg, .. }) = strip_ts(e) else { return false };
+    let Expr::Call(CallExpr { callee: Callee::Expr(callee), args, .. }) = strip_ts(arg) else { return false };
     args.is_empty()
         && matches!(&**callee, Expr::Member(MemberExpr { obj, prop: MemberProp::Ident(p), .. })
             if *p.sym == *method && matches!(&**obj, Expr::Ident(i) if &*i.sym == req))
@@ -1757,11 +1757,11 @@ impl Visit for BodyReads<'_> {
 
     fn visit_var_declarator(&mut self, d: &swc_core::ecma::ast::VarDeclarator) {
         if let Some(init) = d.init.as_deref() {
-            if let (Some(ty), true) = (cast_type(init), self.is_body(strip(init))) {
-                self.whole.push((range(strip(init)), Some(WholeUse::Cast(Box::new(ty.clone())))));
+            if let (Some(ty), true) = (cast_type(init), self.is_body(strip_ts(init))) {
+                self.whole.push((range(strip_ts(init)), Some(WholeUse::Cast(Box::new(ty.clone())))));
                 return;
             }
-            if self.is_body(strip(init)) {
+            if self.is_body(strip_ts(init)) {
                 if let Pat::Object(o) = &d.name {
                     let mut fields = Vec::new();
                     for p in &o.props {
@@ -1774,17 +1774,17 @@ impl Visit for BodyReads<'_> {
                                     fields.push((i.sym.to_string(), matches!(&*kv.value, Pat::Assign(_))))
                                 }
                                 _ => {
-                                    self.whole.push((range(strip(init)), None));
+                                    self.whole.push((range(strip_ts(init)), None));
                                     return;
                                 }
                             },
                             ObjectPatProp::Rest(_) => {
-                                self.whole.push((range(strip(init)), None));
+                                self.whole.push((range(strip_ts(init)), None));
                                 return;
                             }
                         }
                     }
-                    self.whole.push((range(strip(init)), Some(WholeUse::Destructured(fields))));
+                    self.whole.push((range(strip_ts(init)), Some(WholeUse::Destructured(fields))));
                     return;
                 }
             }
@@ -1792,16 +1792,11 @@ impl Visit for BodyReads<'_> {
         d.visit_children_with(self);
     }
 
-    fn visit_key_value_prop(&mut self, kv: &swc_core::ecma::ast::KeyValueProp) {
-        // prisma.x.create({ data: req.body }) is recorded by the caller.
-        kv.visit_children_with(self);
-    }
-
     fn visit_call_expr(&mut self, c: &CallExpr) {
         // `prisma.order.create({ data: req.body })`
         if let Some((model, data)) = prisma_write(c) {
-            if self.is_body(strip(data)) {
-                self.whole.push((range(strip(data)), Some(WholeUse::Model(model))));
+            if self.is_body(strip_ts(data)) {
+                self.whole.push((range(strip_ts(data)), Some(WholeUse::Model(model))));
                 c.callee.visit_with(self);
                 return;
             }
@@ -1842,7 +1837,7 @@ struct PrismaWrites {
 impl Visit for PrismaWrites {
     fn visit_call_expr(&mut self, c: &CallExpr) {
         if let Some((model, data)) = prisma_write(c) {
-            match strip(data) {
+            match strip_ts(data) {
                 Expr::Ident(i) => self.whole.push((i.sym.to_string(), model.clone())),
                 Expr::Object(o) => {
                     for p in &o.props {
@@ -1853,7 +1848,7 @@ impl Visit for PrismaWrites {
                             }
                             Prop::KeyValue(kv) => {
                                 let PropName::Ident(column) = &kv.key else { continue };
-                                let value = match strip(&kv.value) {
+                                let value = match strip_ts(&kv.value) {
                                     Expr::Ident(i) => Some(i.sym.to_string()),
                                     Expr::Member(MemberExpr { prop: MemberProp::Ident(p), .. }) => {
                                         Some(p.sym.to_string())
@@ -1886,7 +1881,7 @@ impl Visit for Includes {
         if let Callee::Expr(callee) = &c.callee {
             if let Expr::Member(MemberExpr { obj, prop: MemberProp::Ident(p), .. }) = &**callee {
                 if &*p.sym == "includes" {
-                    if let (Expr::Array(list), Some(arg)) = (strip(obj), c.args.first()) {
+                    if let (Expr::Array(list), Some(arg)) = (strip_ts(obj), c.args.first()) {
                         let values: Option<Vec<String>> = list
                             .elems
                             .iter()
@@ -1971,7 +1966,7 @@ struct NumberWraps(Vec<String>);
 impl Visit for NumberWraps {
     fn visit_call_expr(&mut self, c: &CallExpr) {
         if matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if &*i.sym == "Number")) {
-            match c.args.first().map(|a| strip(&a.expr)) {
+            match c.args.first().map(|a| strip_ts(&a.expr)) {
                 Some(Expr::Ident(i)) => self.0.push(i.sym.to_string()),
                 Some(Expr::Member(MemberExpr { prop: MemberProp::Ident(p), .. })) => {
                     self.0.push(p.sym.to_string())
@@ -2030,7 +2025,7 @@ fn table_columns(program: &Program, name: &str) -> Option<Vec<Column>> {
             _ => None,
         })
     })?;
-    let Expr::Call(call) = strip(init) else { return None };
+    let Expr::Call(call) = strip_ts(init) else { return None };
     let Callee::Expr(callee) = &call.callee else { return None };
     if !matches!(&**callee, Expr::Ident(i) if matches!(&*i.sym, "pgTable" | "mysqlTable" | "sqliteTable")) {
         return None;
@@ -2117,7 +2112,7 @@ impl Visit for DrizzleWrites {
 
 /// `db.insert(todos)` / `db.update(todos)`: `todos`.
 fn drizzle_target(e: &Expr) -> Option<String> {
-    let Expr::Call(c) = strip(e) else { return None };
+    let Expr::Call(c) = strip_ts(e) else { return None };
     let Callee::Expr(callee) = &c.callee else { return None };
     let Expr::Member(MemberExpr { prop: MemberProp::Ident(m), .. }) = &**callee else { return None };
     if !matches!(&*m.sym, "insert" | "update") {
@@ -2132,7 +2127,7 @@ fn drizzle_target(e: &Expr) -> Option<String> {
 /// The input field a written value comes from: `title`, `body.title`,
 /// `title.trim()`, `done ?? false`.
 fn value_name(e: &Expr) -> Option<String> {
-    match strip(e) {
+    match strip_ts(e) {
         Expr::Ident(i) => Some(i.sym.to_string()),
         Expr::Member(MemberExpr { prop: MemberProp::Ident(p), obj, .. }) => match &**obj {
             Expr::Ident(_) | Expr::Member(_) => Some(p.sym.to_string()),
