@@ -35,15 +35,10 @@ pub fn select(
     skip: &[String],
     config: &Config,
 ) -> anyhow::Result<Vec<&'static dyn Codemod>> {
-    let (config_skip, config_enable) = (&config.skip[..], &config.enable[..]);
+    let config_skip = &config.skip[..];
     let all = harden_codemods::all();
     let valid = || all.iter().map(|c| c.id()).collect::<Vec<_>>().join(", ");
-    for (flag, ids) in [
-        ("--only", only),
-        ("--skip", skip),
-        ("harden.toml skip", config_skip),
-        ("harden.toml enable", config_enable),
-    ] {
+    for (flag, ids) in [("--only", only), ("--skip", skip), ("harden.toml skip", config_skip)] {
         if let Some(bad) = ids.iter().map(|s| s.trim()).find(|id| harden_codemods::by_id(id).is_none()) {
             return refuse(format!("unknown id `{bad}` in {flag}; valid ids: {}", valid()));
         }
@@ -52,13 +47,7 @@ pub fn select(
     Ok(all
         .iter()
         .copied()
-        .filter(|c| {
-            if only.is_empty() {
-                c.on_by_default() || has(config_enable, c.id())
-            } else {
-                has(only, c.id())
-            }
-        })
+        .filter(|c| only.is_empty() || has(only, c.id()))
         .filter(|c| !has(skip, c.id()) && (!has(config_skip, c.id()) || has(only, c.id())))
         .collect())
 }
@@ -82,7 +71,7 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<Exit> {
         }
     }
     let plan = plan::build(root, &codemods, &config)?;
-    print_summary(&plan, &codemods);
+    print_summary(&plan, &codemods, args.verbose);
 
     if let Some(patch_path) = &args.patch {
         let patch = patch_of(&plan.changes);
@@ -170,7 +159,7 @@ fn print_changes(changes: &[Change]) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn print_summary(plan: &Plan, codemods: &[&'static dyn Codemod]) {
+fn print_summary(plan: &Plan, codemods: &[&'static dyn Codemod], verbose: bool) {
     let color = color_for(std::io::stderr().is_terminal());
     let bold = Style::new().bold().force_styling(color);
     let dim = Style::new().dim().force_styling(color);
@@ -220,6 +209,20 @@ fn print_summary(plan: &Plan, codemods: &[&'static dyn Codemod]) {
             dim.apply_to(codemods[i].title())
         ));
     }
+    // What the codemods chose not to change, counted by reason.
+    let mut left: BTreeMap<(usize, &str), Vec<String>> = BTreeMap::new();
+    for (path, l) in &plan.left_alone {
+        if let Some(i) = codemods.iter().position(|m| m.id() == l.codemod) {
+            left.entry((i, l.reason)).or_default().push(format!("{path}:{}", l.line));
+        }
+    }
+    for (n, ((i, reason), places)) in left.into_iter().enumerate() {
+        let l = if n == 0 { label("left alone") } else { label("") };
+        lines.push(format!("{l}{:>3}  {:<16} {}", places.len(), codemods[i].id(), dim.apply_to(reason)));
+        if verbose {
+            lines.extend(places.iter().map(|p| format!("{}       {}", label(""), dim.apply_to(p))));
+        }
+    }
     for (i, note) in plan.notes.iter().enumerate() {
         let l = if i == 0 { label("notes") } else { label("") };
         lines.push(format!("{l}{}", yellow.apply_to(note)));
@@ -254,15 +257,14 @@ pub fn undo(args: &UndoArgs) -> anyhow::Result<Exit> {
 
 pub fn list() -> anyhow::Result<Exit> {
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{:<16} {:<17} what it does", "id", "kind")?;
+    writeln!(out, "{:<16} {:<9} what it does", "id", "kind")?;
     for c in harden_codemods::all() {
         let stacks = if c.stacks().is_empty() {
             "any JS/TS".to_string()
         } else {
             c.stacks().iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ")
         };
-        let kind = if c.on_by_default() { "codemod" } else { "codemod (opt-in)" };
-        writeln!(out, "{:<16} {:<17} {} [{stacks}]", c.id(), kind, c.title())?;
+        writeln!(out, "{:<16} {:<9} {} [{stacks}]", c.id(), "codemod", c.title())?;
     }
     Ok(Exit::Success)
 }

@@ -52,6 +52,9 @@ pub struct ApplyArgs {
     /// Write even when the git work tree has uncommitted changes.
     #[arg(long)]
     pub allow_dirty: bool,
+    /// Also list where each thing left alone is (file:line).
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 #[derive(Args, Debug)]

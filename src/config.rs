@@ -2,7 +2,6 @@
 //!
 //! ```toml
 //! skip = ["fetch-ok"]            # codemods and scaffolds never to run here
-//! enable = ["paginate"]          # opt-in codemods to run too
 //! exclude = ["src/legacy/**"]    # gitignore-style globs harden never touches
 //!
 //! [pagination]
@@ -20,8 +19,6 @@ use crate::error::refuse;
 #[derive(Debug)]
 pub struct Config {
     pub skip: Vec<String>,
-    /// Opt-in codemods to run too.
-    pub enable: Vec<String>,
     pub exclude: Vec<String>,
     pub page_size: u32,
     pub max_page_size: u32,
@@ -29,18 +26,12 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Config {
-        Config {
-            skip: Vec::new(),
-            enable: Vec::new(),
-            exclude: Vec::new(),
-            page_size: 20,
-            max_page_size: 100,
-        }
+        Config { skip: Vec::new(), exclude: Vec::new(), page_size: 20, max_page_size: 100 }
     }
 }
 
 pub const FILE: &str = "harden.toml";
-const KEYS: &[&str] = &["skip", "enable", "exclude", "pagination"];
+const KEYS: &[&str] = &["skip", "exclude", "pagination"];
 
 impl Config {
     pub fn load(root: &Path) -> anyhow::Result<Config> {
@@ -102,7 +93,6 @@ impl Config {
             }
             let target = match key {
                 "skip" => &mut config.skip,
-                "enable" => &mut config.enable,
                 "exclude" => &mut config.exclude,
                 _ => {
                     return refuse(format!(

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use harden_codemods::{harden_file, supabase, Codemod, Lang, ProjectFacts};
+use harden_codemods::{harden_file, supabase, Codemod, Lang, LeftAlone, ProjectFacts};
 use rayon::prelude::*;
 
 use crate::config::Config;
@@ -33,6 +33,8 @@ pub struct Plan {
     pub generated: usize,
     pub changes: Vec<Change>,
     pub notes: Vec<Note>,
+    /// What the codemods saw but left alone on purpose, by file.
+    pub left_alone: Vec<(String, LeftAlone)>,
     pub elapsed: Duration,
     /// What the codemods knew about the project (to recompute a change).
     pub facts: ProjectFacts,
@@ -60,19 +62,20 @@ pub fn build(root: &Path, codemods: &[&'static dyn Codemod], config: &Config) ->
     facts.page_size = config.page_size;
     facts.max_page_size = config.max_page_size;
     let generated = AtomicUsize::new(0);
-    let results: Vec<(Vec<Change>, Vec<Note>)> = sources
+    type FileResult = (Vec<Change>, Vec<Note>, Vec<LeftAlone>);
+    let results: Vec<FileResult> = sources
         .par_iter()
         .zip(texts.par_iter())
         .map(|(source, text)| {
             let note = |message: String| Note { path: source.rel.clone(), message };
-            let Some(lang) = Lang::from_path(&source.rel) else { return (Vec::new(), Vec::new()) };
+            let Some(lang) = Lang::from_path(&source.rel) else { return Default::default() };
             let text = match text {
                 Ok(text) => text,
-                Err(message) => return (Vec::new(), vec![note(message.clone())]),
+                Err(message) => return (Vec::new(), vec![note(message.clone())], Vec::new()),
             };
             if files::is_generated(text) {
                 generated.fetch_add(1, Ordering::Relaxed);
-                return (Vec::new(), Vec::new());
+                return Default::default();
             }
             match harden_file(&source.rel, text, lang, &codemods, &facts) {
                 Ok(outcome) => {
@@ -85,7 +88,7 @@ pub fn build(root: &Path, codemods: &[&'static dyn Codemod], config: &Config) ->
                         after: c.after,
                     });
                     let dropped = outcome.dropped.into_iter().map(|d| note(format!("change dropped: {d}")));
-                    (changes.collect(), dropped.collect())
+                    (changes.collect(), dropped.collect(), outcome.left_alone)
                 }
                 Err(e) => (
                     Vec::new(),
@@ -93,14 +96,17 @@ pub fn build(root: &Path, codemods: &[&'static dyn Codemod], config: &Config) ->
                         path: format!("{}:{}:{}", source.rel, e.line, e.col),
                         message: format!("does not parse, skipped: {}", e.message),
                     }],
+                    Vec::new(),
                 ),
             }
         })
         .collect();
     let mut changes = Vec::new();
-    for (file_changes, file_notes) in results {
+    let mut left_alone = Vec::new();
+    for ((file_changes, file_notes, file_left), source) in results.into_iter().zip(&sources) {
         changes.extend(file_changes);
         notes.extend(file_notes);
+        left_alone.extend(file_left.into_iter().map(|l| (source.rel.clone(), l)));
     }
     changes.extend(dependency_changes(root, &project, &changes, &mut notes));
     notes.sort();
@@ -110,6 +116,7 @@ pub fn build(root: &Path, codemods: &[&'static dyn Codemod], config: &Config) ->
         generated: generated.into_inner(),
         changes,
         notes,
+        left_alone,
         elapsed: started.elapsed(),
         facts,
     })

@@ -254,20 +254,18 @@ fn harden_toml_skips_and_excludes() {
 }
 
 #[test]
-fn opt_in_codemods_run_only_when_named() {
-    let copy = copy_fixture("express-prisma");
-    let shown = stdout(&run(&["apply", "--dry-run"], &copy.root));
-    assert!(!shown.contains("paginate · "), "paginate is opt-in:\n{shown}");
-    let shown = stdout(&run(&["apply", "--dry-run", "--only", "paginate"], &copy.root));
-    assert!(shown.contains("paginate · src/routes/customers.ts"), "{shown}");
-    fs::write(copy.root.join("harden.toml"), "enable = [\"paginate\"]\n").expect("write");
-    let shown = stdout(&run(&["apply", "--dry-run"], &copy.root));
-    assert!(
-        shown.contains("paginate · src/routes/customers.ts") && shown.contains("validate-input · "),
-        "{shown}"
-    );
-    let listed = stdout(&harden().arg("list").output().expect("runs"));
-    assert!(listed.lines().any(|l| l.starts_with("paginate") && l.contains("opt-in")), "{listed}");
+fn left_alone_is_counted_and_located_with_verbose() {
+    let copy = copy_fixture("lovable-app");
+    let out = run(&["apply", "--dry-run"], &copy.root);
+    let summary = stderr(&out);
+    let line = summary.lines().find(|l| l.trim_start().starts_with("left alone"));
+    assert!(line.is_some_and(|l| l.contains("1  paginate") && l.contains("counted, searched")), "{summary}");
+    assert!(!summary.contains("src/pages/Team.tsx:"), "locations only with --verbose:\n{summary}");
+    let verbose = stderr(&run(&["apply", "--dry-run", "--verbose"], &copy.root));
+    assert!(verbose.contains("src/pages/Team.tsx:"), "{verbose}");
+    // Leaving paginate out leaves nothing to report for it.
+    let skipped = stderr(&run(&["apply", "--dry-run", "--skip", "paginate"], &copy.root));
+    assert!(!skipped.lines().any(|l| l.trim_start().starts_with("left alone")), "{skipped}");
 }
 
 #[test]

@@ -45,11 +45,8 @@ fn hardened_express_api_rejects_bad_bodies_and_stores_good_ones() {
     let copy = copy_fixture("express-drizzle");
     std::os::unix::fs::symlink(&node_modules, copy.root.join("node_modules")).expect("link node_modules");
     // A small maximum page size, to see the clamp with a few rows.
-    std::fs::write(
-        copy.root.join("harden.toml"),
-        "enable = [\"paginate\"]\n\n[pagination]\npage-size = 2\nmax-page-size = 3\n",
-    )
-    .expect("write");
+    std::fs::write(copy.root.join("harden.toml"), "[pagination]\npage-size = 2\nmax-page-size = 3\n")
+        .expect("write");
     let out = run(&["apply", "--yes"], &copy.root);
     assert!(out.status.success(), "{}", stderr(&out));
     let hardened = std::fs::read_to_string(copy.root.join("src/index.ts")).expect("read");

@@ -46,8 +46,6 @@ fn hardened_fixtures_type_check_with_no_new_errors() {
     for (name, tsconfig) in PROJECTS {
         let copy = copy_fixture(name);
         std::os::unix::fs::symlink(&node_modules, copy.root.join("node_modules")).expect("link node_modules");
-        // The opt-in codemods too: everything harden can write must type-check.
-        fs::write(copy.root.join("harden.toml"), "enable = [\"paginate\"]\n").expect("write");
         let before = diagnostics(&copy.root, tsconfig, &node_modules);
         let original = snapshot(&copy.root);
         let out = run(&["apply", "--yes"], &copy.root);

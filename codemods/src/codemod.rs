@@ -101,6 +101,8 @@ pub struct FileCtx<'a> {
     /// The Supabase clients of this tree, worked out on first use: several
     /// codemods need them.
     pub clients_cache: &'a std::cell::OnceCell<crate::supabase::Clients>,
+    /// What the codemod saw but chose not to change: (offset, reason).
+    pub left_alone: &'a std::cell::RefCell<Vec<(usize, &'static str)>>,
 }
 
 impl FileCtx<'_> {
@@ -109,6 +111,12 @@ impl FileCtx<'_> {
         self.clients_cache.get_or_init(|| {
             crate::supabase::Clients::of(self.program, self.path, &self.facts.supabase_modules)
         })
+    }
+
+    /// Records a target left alone on purpose, with a short reason that reads
+    /// after a count ("3 list queries: feed counts or lookups").
+    pub fn leave_alone(&self, at: usize, reason: &'static str) {
+        self.left_alone.borrow_mut().push((at, reason));
     }
 }
 
@@ -127,11 +135,6 @@ pub trait Codemod: Sync {
     /// Stacks it applies to; empty means any JavaScript or TypeScript project.
     fn stacks(&self) -> &'static [Stack] {
         &[]
-    }
-    /// Runs unless asked not to. An opt-in codemod (still too often wrong to
-    /// run by default) runs only when named: `--only`, or `enable` in harden.toml.
-    fn on_by_default(&self) -> bool {
-        true
     }
     /// A cheap text test: when false, the codemod cannot apply to this file.
     fn may_apply(&self, text: &str) -> bool;

@@ -65,6 +65,17 @@ pub struct FileOutcome {
     /// Changes dropped because the result did not parse, or whose edits were
     /// inconsistent: `codemod: reason`.
     pub dropped: Vec<String>,
+    /// Targets a codemod saw but left alone on purpose.
+    pub left_alone: Vec<LeftAlone>,
+}
+
+/// A target a codemod chose not to change, and why.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LeftAlone {
+    pub codemod: &'static str,
+    /// 1-based line in the text the codemod saw.
+    pub line: usize,
+    pub reason: &'static str,
 }
 
 const BOM: &str = "\u{feff}";
@@ -96,6 +107,7 @@ pub fn harden_file(
     let mut bindings = Bindings::of(&parsed.program);
     let mut clients = std::cell::OnceCell::new();
     for codemod in active {
+        let left_alone = std::cell::RefCell::new(Vec::new());
         let ctx = FileCtx {
             path,
             text: &current,
@@ -104,8 +116,14 @@ pub fn harden_file(
             bindings: &bindings,
             facts,
             clients_cache: &clients,
+            left_alone: &left_alone,
         };
-        let Some(proposal) = codemod.run(&ctx) else {
+        let proposal = codemod.run(&ctx);
+        for (at, reason) in left_alone.into_inner() {
+            let line = current.get(..at).map_or(0, |t| t.matches('\n').count()) + 1;
+            outcome.left_alone.push(LeftAlone { codemod: codemod.id(), line, reason });
+        }
+        let Some(proposal) = proposal else {
             continue;
         };
         let after = match edit::apply(&current, &proposal.edits) {

@@ -1,7 +1,9 @@
 //! Every codemod case is a folder `fixtures/<codemod>/<case>/` holding
 //! `input.<ext>` and `output.<ext>` (identical when nothing must change). For
 //! each case: the codemod's output equals `output`, the output parses, no edit
-//! was dropped, and running again on the output proposes nothing.
+//! was dropped, and running again on the output proposes nothing. What the
+//! codemod left alone on purpose (`line: reason`, one a line) equals the
+//! case's `left-alone` file (absent when nothing is left alone).
 //!
 //! `HARDEN_BLESS=1 cargo test -p harden-codemods --test fixtures` writes the
 //! current outputs (review them before committing).
@@ -92,6 +94,20 @@ fn codemod_fixtures() {
         let output_path = dir.join(format!("output.{ext}"));
         if bless {
             fs::write(&output_path, &actual).expect("write output");
+        }
+        let left: String = outcome.left_alone.iter().map(|l| format!("{}: {}\n", l.line, l.reason)).collect();
+        let left_path = dir.join("left-alone");
+        if bless {
+            if left.is_empty() {
+                let _ = fs::remove_file(&left_path);
+            } else {
+                fs::write(&left_path, &left).expect("write left-alone");
+            }
+        }
+        let expected_left = fs::read_to_string(&left_path).unwrap_or_default();
+        if left != expected_left {
+            failures
+                .push(format!("{name}: left alone differs\n--- expected\n{expected_left}--- actual\n{left}"));
         }
         let expected = fs::read_to_string(&output_path).unwrap_or_else(|_| panic!("{name}: no output.{ext}"));
         if actual != expected {
