@@ -72,7 +72,7 @@ pub(super) fn run(file: &FileCtx, kind: &FileKind, body: &[ModuleItem]) -> Optio
     Some(Proposal {
         edits: run.edits,
         why: format!(
-            "the list queries of {} returned every row: with ten thousand rows that times out or ships megabytes; now one page at a time (`?page=`, `?pageSize=`, {size} by default, at most {max})",
+            "the list queries of {} returned every row: with ten thousand rows that times out or ships megabytes; now one page at a time (`?page=0` is the first, `?pageSize=` {size} by default, at most {max})",
             run.found.join(", ")
         ),
     })
@@ -177,7 +177,7 @@ impl Run<'_> {
         }
         let params_name = if own_params { "searchParams" } else { "pageParams" };
         preamble.push_str(&format!(
-            "const page = Math.max(1, Number({}) || 1){semi}{eol}{indent}const pageSize = Math.min({max}, Math.max(1, Number({}) || {size})){semi}{eol}{indent}",
+            "const page = Math.max(0, Math.trunc(Number({})) || 0){semi}{eol}{indent}const pageSize = Math.min({max}, Math.max(1, Math.trunc(Number({})) || {size})){semi}{eol}{indent}",
             get("page", params_name),
             get("pageSize", params_name)
         ));
@@ -191,8 +191,7 @@ impl Run<'_> {
                     } else {
                         self.id_key(model).map(|k| format!("orderBy: {{ {k}: {} }}", style.quoted("asc")))
                     };
-                    let mut props =
-                        vec!["take: pageSize".to_string(), "skip: (page - 1) * pageSize".to_string()];
+                    let mut props = vec!["take: pageSize".to_string(), "skip: page * pageSize".to_string()];
                     props.extend(order);
                     match last_prop {
                         Some(last_prop_end) => {
@@ -219,13 +218,13 @@ impl Run<'_> {
                     }
                 }
                 Query::Mongoose { end } => {
-                    edits.push(Edit::insert(end.end, ".limit(pageSize).skip((page - 1) * pageSize)"));
+                    edits.push(Edit::insert(end.end, ".limit(pageSize).skip(page * pageSize)"));
                 }
                 Query::Chain { end, supabase } => {
                     let bound = if *supabase {
-                        ".range((page - 1) * pageSize, page * pageSize - 1)".to_string()
+                        ".range(page * pageSize, (page + 1) * pageSize - 1)".to_string()
                     } else {
-                        ".limit(pageSize).offset((page - 1) * pageSize)".to_string()
+                        ".limit(pageSize).offset(page * pageSize)".to_string()
                     };
                     let chain_text = &text[end.clone()];
                     if chain_text.contains('\n') {
@@ -233,9 +232,9 @@ impl Run<'_> {
                         let last_line_indent =
                             line_indent(text, crate::edit::line_start(text, end.end)).to_string();
                         let parts = if *supabase {
-                            vec![".range((page - 1) * pageSize, page * pageSize - 1)".to_string()]
+                            vec![".range(page * pageSize, (page + 1) * pageSize - 1)".to_string()]
                         } else {
-                            vec![".limit(pageSize)".to_string(), ".offset((page - 1) * pageSize)".to_string()]
+                            vec![".limit(pageSize)".to_string(), ".offset(page * pageSize)".to_string()]
                         };
                         let joined: String =
                             parts.iter().map(|p| format!("{eol}{last_line_indent}{p}")).collect();
