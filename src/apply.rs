@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::error::{refuse, Exit};
 use crate::journal::{self, FileWrite};
 use crate::plan::{self, Change, Plan};
+use crate::scaffold::{self, Scaffold};
 use crate::{diff, git, review};
 
 /// Colour on a terminal unless `NO_COLOR` is set (https://no-color.org).
@@ -29,33 +30,36 @@ fn project_root(path: &Path) -> anyhow::Result<&Path> {
     }
 }
 
-/// The codemods to run: all, less `--skip` and harden.toml's `skip`, or `--only`.
-pub fn select(
-    only: &[String],
-    skip: &[String],
-    config: &Config,
-) -> anyhow::Result<Vec<&'static dyn Codemod>> {
+/// What runs: every codemod and scaffold, less `--skip` and harden.toml's
+/// `skip`, or only those `--only` names.
+pub struct Selection {
+    pub codemods: Vec<&'static dyn Codemod>,
+    pub scaffolds: Vec<&'static dyn Scaffold>,
+}
+
+pub fn select(only: &[String], skip: &[String], config: &Config) -> anyhow::Result<Selection> {
     let config_skip = &config.skip[..];
-    let all = harden_codemods::all();
-    let valid = || all.iter().map(|c| c.id()).collect::<Vec<_>>().join(", ");
-    for (flag, ids) in [("--only", only), ("--skip", skip), ("harden.toml skip", config_skip)] {
-        if let Some(bad) = ids.iter().map(|s| s.trim()).find(|id| harden_codemods::by_id(id).is_none()) {
-            return refuse(format!("unknown id `{bad}` in {flag}; valid ids: {}", valid()));
+    let ids: Vec<&str> =
+        harden_codemods::all().iter().map(|c| c.id()).chain(scaffold::all().iter().map(|s| s.id())).collect();
+    for (flag, given) in [("--only", only), ("--skip", skip), ("harden.toml skip", config_skip)] {
+        if let Some(bad) = given.iter().map(|s| s.trim()).find(|id| !ids.contains(id)) {
+            return refuse(format!("unknown id `{bad}` in {flag}; valid ids: {}", ids.join(", ")));
         }
     }
-    let has = |ids: &[String], id: &str| ids.iter().any(|s| s.trim() == id);
-    Ok(all
-        .iter()
-        .copied()
-        .filter(|c| only.is_empty() || has(only, c.id()))
-        .filter(|c| !has(skip, c.id()) && (!has(config_skip, c.id()) || has(only, c.id())))
-        .collect())
+    let has = |given: &[String], id: &str| given.iter().any(|s| s.trim() == id);
+    let chosen = |id: &str| {
+        (only.is_empty() || has(only, id)) && !has(skip, id) && (!has(config_skip, id) || has(only, id))
+    };
+    Ok(Selection {
+        codemods: harden_codemods::all().iter().copied().filter(|c| chosen(c.id())).collect(),
+        scaffolds: scaffold::all().iter().copied().filter(|s| chosen(s.id())).collect(),
+    })
 }
 
 pub fn run(args: &ApplyArgs) -> anyhow::Result<Exit> {
     let root = project_root(&args.path)?;
     let config = Config::load(root)?;
-    let codemods = select(&args.only, &args.skip, &config)?;
+    let selection = select(&args.only, &args.skip, &config)?;
     let previewing = args.dry_run || args.check || args.patch.is_some();
     let interactive = !previewing && !args.yes;
     if interactive && !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
@@ -70,18 +74,30 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<Exit> {
             ));
         }
     }
-    let plan = plan::build(root, &codemods, &config)?;
-    print_summary(&plan, &codemods, args.verbose);
+    let plan = plan::build(root, &selection, &config)?;
+    print_summary(&plan, &selection, args.verbose);
 
     if let Some(patch_path) = &args.patch {
-        let patch = patch_of(&plan.changes);
+        let (shown, held): (Vec<Change>, Vec<Change>) = plan
+            .changes
+            .iter()
+            .cloned()
+            .partition(|c| !diff::holds_secret(&c.path, c.before.as_deref(), &c.after, &plan.secrets));
+        let held_files: std::collections::BTreeSet<&str> = held.iter().map(|c| c.path.as_str()).collect();
+        // A file with a secret in its diff stays out whole (its other changes would not apply alone).
+        let shown: Vec<Change> =
+            shown.into_iter().filter(|c| !held_files.contains(c.path.as_str())).collect();
+        for path in &held_files {
+            eprintln!("left out of the patch: {path} (its diff holds a secret; `harden apply` writes it)");
+        }
+        let patch = patch_of(&shown);
         fs::write(patch_path, &patch)
             .with_context(|| format!("{}: cannot write the patch", patch_path.display()))?;
-        eprintln!("wrote {} change(s) to {}", plan.changes.len(), patch_path.display());
+        eprintln!("wrote {} change(s) to {}", shown.len(), patch_path.display());
         return Ok(Exit::Success);
     }
     if args.dry_run || args.check {
-        print_changes(&plan.changes)?;
+        print_changes(&plan.changes, &plan.secrets)?;
         return Ok(if args.check && !plan.changes.is_empty() { Exit::ChangesFound } else { Exit::Success });
     }
     if plan.changes.is_empty() {
@@ -90,7 +106,7 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<Exit> {
     let accepted = if args.yes {
         plan.changes
     } else {
-        match review::review(&plan.changes, &plan.facts, color_for(true))? {
+        match review::review(&plan.changes, &plan.facts, &plan.secrets, color_for(true))? {
             review::Outcome::Accepted(accepted) => accepted,
             review::Outcome::Quit => {
                 eprintln!("quit: nothing was written");
@@ -143,7 +159,7 @@ fn patch_of(changes: &[Change]) -> String {
     by_file(changes).iter().map(|w| diff::unified(&w.path, w.before.as_deref(), &w.after)).collect()
 }
 
-fn print_changes(changes: &[Change]) -> anyhow::Result<()> {
+fn print_changes(changes: &[Change], secrets: &[String]) -> anyhow::Result<()> {
     let color = color_for(std::io::stdout().is_terminal());
     let bold = Style::new().bold().force_styling(color);
     let dim = Style::new().dim().force_styling(color);
@@ -152,14 +168,22 @@ fn print_changes(changes: &[Change]) -> anyhow::Result<()> {
         writeln!(out, "{} {}", bold.apply_to(c.origin), bold.apply_to(format!("· {}", c.path)))?;
         writeln!(out, "{} {}", dim.apply_to("what:"), c.title)?;
         writeln!(out, "{} {}", dim.apply_to("why: "), c.why)?;
-        let d = diff::unified(&c.path, c.before.as_deref(), &c.after);
+        let d = diff::shown(&c.path, c.before.as_deref(), &c.after, secrets);
         out.write_all(if color { diff::colorize(&d) } else { d }.as_bytes())?;
         writeln!(out)?;
     }
     Ok(())
 }
 
-fn print_summary(plan: &Plan, codemods: &[&'static dyn Codemod], verbose: bool) {
+fn print_summary(plan: &Plan, selection: &Selection, verbose: bool) {
+    // Everything that can propose or report, in the order it runs.
+    let origins: Vec<(&str, &str)> = selection
+        .codemods
+        .iter()
+        .map(|c| (c.id(), c.title()))
+        .chain(selection.scaffolds.iter().map(|s| (s.id(), s.title())))
+        .collect();
+    let position = |id: &str| origins.iter().position(|(o, _)| *o == id);
     let color = color_for(std::io::stderr().is_terminal());
     let bold = Style::new().bold().force_styling(color);
     let dim = Style::new().dim().force_styling(color);
@@ -195,39 +219,86 @@ fn print_summary(plan: &Plan, codemods: &[&'static dyn Codemod], verbose: bool) 
     lines.push(format!("{}{} source files{generated} in {ms:.0} ms", label("checked"), plan.files_checked));
     let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
     for c in &plan.changes {
-        if let Some(i) = codemods.iter().position(|m| m.id() == c.origin) {
+        if let Some(i) = position(c.origin) {
             *counts.entry(i).or_default() += 1;
         }
     }
     let n = plan.changes.len();
     lines.push(format!("{}{n} change{}", label("proposed"), if n == 1 { "" } else { "s" }));
     for (i, count) in counts {
-        lines.push(format!(
-            "{}{count:>3}  {:<16} {}",
-            label(""),
-            codemods[i].id(),
-            dim.apply_to(codemods[i].title())
-        ));
+        lines.push(format!("{}{count:>3}  {:<16} {}", label(""), origins[i].0, dim.apply_to(origins[i].1)));
     }
     // What the codemods chose not to change, counted by reason.
     let mut left: BTreeMap<(usize, &str), Vec<String>> = BTreeMap::new();
     for (path, l) in &plan.left_alone {
-        if let Some(i) = codemods.iter().position(|m| m.id() == l.codemod) {
+        if let Some(i) = position(l.codemod) {
             left.entry((i, l.reason)).or_default().push(format!("{path}:{}", l.line));
         }
     }
-    for (n, ((i, reason), places)) in left.into_iter().enumerate() {
-        let l = if n == 0 { label("left alone") } else { label("") };
-        lines.push(format!("{l}{:>3}  {:<16} {}", places.len(), codemods[i].id(), dim.apply_to(reason)));
+    let mut first = true;
+    let mut left_label = || if std::mem::take(&mut first) { label("left alone") } else { label("") };
+    for ((i, reason), places) in left {
+        lines.push(format!(
+            "{}{:>3}  {:<16} {}",
+            left_label(),
+            places.len(),
+            origins[i].0,
+            dim.apply_to(reason)
+        ));
         if verbose {
             lines.extend(places.iter().map(|p| format!("{}       {}", label(""), dim.apply_to(p))));
         }
+    }
+    for (origin, path, why) in &plan.kept {
+        lines.push(format!("{}     {origin:<16} {}", left_label(), dim.apply_to(format!("{path}: {why}"))));
+    }
+    let red = Style::new().red().bold().force_styling(color);
+    for (i, f) in plan.findings.iter().enumerate() {
+        let l = if i == 0 { label("findings") } else { label("") };
+        let place = match f.line {
+            Some(line) => format!("{}:{line}", f.path),
+            None => f.path.clone(),
+        };
+        let severity = format!("{:<8}", f.severity.label());
+        let severity = if f.severity == harden_codemods::Severity::Critical {
+            red.apply_to(severity).to_string()
+        } else {
+            yellow.apply_to(severity).to_string()
+        };
+        lines.push(format!("{l}{severity} {place}: {}", f.message));
     }
     for (i, note) in plan.notes.iter().enumerate() {
         let l = if i == 0 { label("notes") } else { label("") };
         lines.push(format!("{l}{}", yellow.apply_to(note)));
     }
+    if let Some(install) = install_hint(plan) {
+        lines.push(format!("{}{install}", label("then")));
+    }
     eprintln!("{}", lines.join("\n"));
+}
+
+/// The install command to run once `package.json` files gain dependencies.
+fn install_hint(plan: &Plan) -> Option<String> {
+    let pm = plan.project.package_manager.as_ref().map_or("npm", |p| p.name);
+    let dirs: Vec<&str> = plan
+        .changes
+        .iter()
+        .filter(|c| c.path == "package.json" || c.path.ends_with("/package.json"))
+        .map(|c| c.path.strip_suffix("package.json").unwrap_or("").trim_end_matches('/'))
+        .collect();
+    let commands: Vec<String> = dirs
+        .iter()
+        .map(
+            |dir| {
+                if dir.is_empty() {
+                    format!("{pm} install")
+                } else {
+                    format!("(cd {dir} && {pm} install)")
+                }
+            },
+        )
+        .collect();
+    (!commands.is_empty()).then(|| format!("{} (package.json gains dependencies)", commands.join("; ")))
 }
 
 pub fn undo(args: &UndoArgs) -> anyhow::Result<Exit> {
@@ -265,6 +336,9 @@ pub fn list() -> anyhow::Result<Exit> {
             c.stacks().iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ")
         };
         writeln!(out, "{:<16} {:<9} {} [{stacks}]", c.id(), "codemod", c.title())?;
+    }
+    for s in scaffold::all() {
+        writeln!(out, "{:<16} {:<9} {}", s.id(), "scaffold", s.title())?;
     }
     Ok(Exit::Success)
 }

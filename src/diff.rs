@@ -4,8 +4,59 @@
 use console::Style;
 use similar::{ChangeTag, TextDiff};
 
-/// A git-style diff of one file (`before == None` for a new file).
+/// A local env file (`.env`, `.env.local`, …, not `.env.example`): its
+/// values are secrets and are never shown.
+pub fn is_secret_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    (name == ".env" || name.starts_with(".env.")) && !name.ends_with(".example") && !name.ends_with(".sample")
+}
+
+/// `KEY=value` lines with the value masked (comments and blank lines kept).
+pub fn mask_env(text: &str) -> String {
+    text.split_inclusive('\n')
+        .map(|line| {
+            let body = line.trim_end_matches(['\n', '\r']);
+            let ending = &line[body.len()..];
+            match body.split_once('=') {
+                Some((key, value)) if !key.trim_start().starts_with('#') && !value.trim().is_empty() => {
+                    format!("{key}=******{ending}")
+                }
+                _ => line.to_string(),
+            }
+        })
+        .collect()
+}
+
+/// A git-style diff of one file (`before == None` for a new file). The
+/// values of a local env file are masked.
 pub fn unified(path: &str, before: Option<&str>, after: &str) -> String {
+    shown(path, before, after, &[])
+}
+
+/// Like [`unified`], with every occurrence of `secrets` masked too.
+pub fn shown(path: &str, before: Option<&str>, after: &str, secrets: &[String]) -> String {
+    let mask = |text: &str| {
+        let mut text = if is_secret_file(path) { mask_env(text) } else { text.to_string() };
+        for secret in secrets.iter().filter(|s| s.len() >= 8) {
+            if text.contains(secret.as_str()) {
+                text = text.replace(secret.as_str(), "******");
+            }
+        }
+        text
+    };
+    plain(path, before.map(mask).as_deref(), &mask(after))
+}
+
+/// Whether showing this change would show a secret (a patch leaves it out).
+pub fn holds_secret(path: &str, before: Option<&str>, after: &str, secrets: &[String]) -> bool {
+    is_secret_file(path)
+        || secrets
+            .iter()
+            .filter(|s| s.len() >= 8)
+            .any(|s| after.contains(s.as_str()) || before.is_some_and(|b| b.contains(s.as_str())))
+}
+
+fn plain(path: &str, before: Option<&str>, after: &str) -> String {
     let old = before.unwrap_or("");
     let (a, b) = (quote_path(&format!("a/{path}")), quote_path(&format!("b/{path}")));
     let mut out = format!("diff --git {a} {b}\n");
@@ -109,6 +160,19 @@ pub fn colorize(diff: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn env_values_are_masked() {
+        assert!(is_secret_file(".env") && is_secret_file("server/.env.local"));
+        assert!(!is_secret_file(".env.example") && !is_secret_file("src/env.ts"));
+        let d = unified(
+            ".env",
+            Some("# keys\nA=old-secret\n"),
+            "# keys\nA=old-secret\nB=sk_live_123\r\nEMPTY=\n",
+        );
+        assert!(!d.contains("old-secret") && !d.contains("sk_live_123"), "{d}");
+        assert!(d.contains("+B=******\r\n") && d.contains(" A=******\n") && d.contains("+EMPTY=\n"), "{d}");
+    }
 
     #[test]
     fn git_style_headers() {

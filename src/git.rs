@@ -32,3 +32,9 @@ pub fn dirty_files(root: &Path) -> Option<Vec<String>> {
     }
     Some(files)
 }
+
+/// Whether git tracks `path` (relative to `root`); `None` outside a work tree.
+pub fn is_tracked(root: &Path, path: &str) -> Option<bool> {
+    let out = Command::new("git").arg("-C").arg(root).args(["ls-files", "--", path]).output().ok()?;
+    out.status.success().then_some(!out.stdout.is_empty())
+}

@@ -11,6 +11,7 @@ mod journal;
 mod plan;
 mod project;
 mod review;
+mod scaffold;
 
 use std::process::ExitCode;
 

@@ -5,12 +5,15 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use harden_codemods::{harden_file, supabase, Codemod, Lang, LeftAlone, ProjectFacts};
+use harden_codemods::env::EnvRead;
+use harden_codemods::{harden_file, supabase, Codemod, Lang, LeftAlone, ProjectFacts, Severity};
 use rayon::prelude::*;
 
+use crate::apply::Selection;
 use crate::config::Config;
 use crate::files::{self, Note};
 use crate::project::Project;
+use crate::{git, scaffold};
 
 /// One codemod's edits to one file, or one new file.
 #[derive(Clone, Debug)]
@@ -35,6 +38,12 @@ pub struct Plan {
     pub notes: Vec<Note>,
     /// What the codemods saw but left alone on purpose, by file.
     pub left_alone: Vec<(String, LeftAlone)>,
+    /// Problems found but not fixed, most severe first.
+    pub findings: Vec<Finding>,
+    /// Files scaffolds left as they are: (scaffold, path, why).
+    pub kept: Vec<(&'static str, String, String)>,
+    /// Values moved out of the code: masked wherever a diff would show them.
+    pub secrets: Vec<String>,
     pub elapsed: Duration,
     /// What the codemods knew about the project (to recompute a change).
     pub facts: ProjectFacts,
@@ -50,10 +59,32 @@ pub fn applicable(project: &Project, codemods: &[&'static dyn Codemod]) -> Vec<&
         .collect()
 }
 
-pub fn build(root: &Path, codemods: &[&'static dyn Codemod], config: &Config) -> anyhow::Result<Plan> {
+/// A problem found but not fixed (reported, never with a secret's value).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Finding {
+    pub severity: Severity,
+    pub path: String,
+    pub line: Option<usize>,
+    pub origin: &'static str,
+    pub message: String,
+}
+
+/// What the codemods made of one file.
+#[derive(Default)]
+struct FileResult {
+    changes: Vec<Change>,
+    notes: Vec<Note>,
+    left_alone: Vec<LeftAlone>,
+    findings: Vec<Finding>,
+    env_reads: Vec<EnvRead>,
+    /// Values moved out of the code into `.env`: (name, value).
+    moved: Vec<(String, String)>,
+}
+
+pub fn build(root: &Path, selection: &Selection, config: &Config) -> anyhow::Result<Plan> {
     let started = Instant::now();
     let project = Project::detect(root);
-    let codemods = applicable(&project, codemods);
+    let codemods = applicable(&project, &selection.codemods);
     let (sources, mut notes) = files::walk(root, &config.exclude)?;
     notes.extend(project.notes.iter().cloned());
     // Read every file once, in parallel.
@@ -62,54 +93,115 @@ pub fn build(root: &Path, codemods: &[&'static dyn Codemod], config: &Config) ->
     facts.page_size = config.page_size;
     facts.max_page_size = config.max_page_size;
     let generated = AtomicUsize::new(0);
-    type FileResult = (Vec<Change>, Vec<Note>, Vec<LeftAlone>);
     let results: Vec<FileResult> = sources
         .par_iter()
         .zip(texts.par_iter())
         .map(|(source, text)| {
             let note = |message: String| Note { path: source.rel.clone(), message };
-            let Some(lang) = Lang::from_path(&source.rel) else { return Default::default() };
+            let Some(lang) = Lang::from_path(&source.rel) else { return FileResult::default() };
             let text = match text {
                 Ok(text) => text,
-                Err(message) => return (Vec::new(), vec![note(message.clone())], Vec::new()),
+                Err(message) => {
+                    return FileResult { notes: vec![note(message.clone())], ..Default::default() }
+                }
             };
             if files::is_generated(text) {
                 generated.fetch_add(1, Ordering::Relaxed);
-                return Default::default();
+                // Left alone, but what it reads still belongs in .env.example.
+                let env_reads = harden_file(&source.rel, text, lang, &[], &facts)
+                    .map(|o| o.env_reads)
+                    .unwrap_or_default();
+                return FileResult { env_reads, ..Default::default() };
             }
             match harden_file(&source.rel, text, lang, &codemods, &facts) {
-                Ok(outcome) => {
-                    let changes = outcome.changes.into_iter().map(|c| Change {
-                        path: source.rel.clone(),
-                        origin: c.codemod,
-                        title: harden_codemods::by_id(c.codemod).map_or("", |m| m.title()),
-                        why: c.why,
-                        before: Some(c.before),
-                        after: c.after,
-                    });
-                    let dropped = outcome.dropped.into_iter().map(|d| note(format!("change dropped: {d}")));
-                    (changes.collect(), dropped.collect(), outcome.left_alone)
-                }
-                Err(e) => (
-                    Vec::new(),
-                    vec![Note {
+                Ok(outcome) => FileResult {
+                    moved: outcome.changes.iter().flat_map(|c| c.env.iter().cloned()).collect(),
+                    changes: outcome
+                        .changes
+                        .into_iter()
+                        .map(|c| Change {
+                            path: source.rel.clone(),
+                            origin: c.codemod,
+                            title: harden_codemods::by_id(c.codemod).map_or("", |m| m.title()),
+                            why: c.why,
+                            before: Some(c.before),
+                            after: c.after,
+                        })
+                        .collect(),
+                    notes: outcome
+                        .dropped
+                        .into_iter()
+                        .map(|d| note(format!("change dropped: {d}")))
+                        .collect(),
+                    left_alone: outcome.left_alone,
+                    findings: outcome
+                        .findings
+                        .into_iter()
+                        .map(|f| Finding {
+                            severity: f.severity,
+                            path: source.rel.clone(),
+                            line: Some(f.line),
+                            origin: f.codemod,
+                            message: f.message,
+                        })
+                        .collect(),
+                    env_reads: outcome.env_reads,
+                },
+                Err(e) => FileResult {
+                    notes: vec![Note {
                         path: format!("{}:{}:{}", source.rel, e.line, e.col),
                         message: format!("does not parse, skipped: {}", e.message),
                     }],
-                    Vec::new(),
-                ),
+                    ..Default::default()
+                },
             }
         })
         .collect();
     let mut changes = Vec::new();
     let mut left_alone = Vec::new();
-    for ((file_changes, file_notes, file_left), source) in results.into_iter().zip(&sources) {
-        changes.extend(file_changes);
-        notes.extend(file_notes);
-        left_alone.extend(file_left.into_iter().map(|l| (source.rel.clone(), l)));
+    let mut findings = Vec::new();
+    let mut env_reads = Vec::new();
+    let mut moved = Vec::new();
+    for (result, source) in results.into_iter().zip(&sources) {
+        moved.extend(result.moved.into_iter().map(|(name, value)| (source.rel.clone(), name, value)));
+        changes.extend(result.changes);
+        notes.extend(result.notes);
+        findings.extend(result.findings);
+        left_alone.extend(result.left_alone.into_iter().map(|l| (source.rel.clone(), l)));
+        env_reads.extend(result.env_reads.into_iter().map(|r| (source.rel.clone(), r)));
     }
     changes.extend(dependency_changes(root, &project, &changes, &mut notes));
+    let mut kept = Vec::new();
+    let tracked = |path: &str| git::is_tracked(root, path);
+    if !moved.is_empty() {
+        // The moved values go to the local .env, which git must ignore.
+        let ctx = scaffold::Context {
+            root,
+            project: &project,
+            env_reads: &env_reads,
+            tracked: &tracked,
+            planned: &changes,
+        };
+        let mut local = scaffold::dotenv::local_env_changes(&ctx, &moved, &mut notes);
+        let ctx = scaffold::Context { planned: &[changes.clone(), local.clone()].concat(), ..ctx };
+        local.extend(scaffold::dotenv::gitignore_change(&ctx, "secrets-to-env"));
+        changes.extend(local);
+    }
+    for s in &selection.scaffolds {
+        let ctx = scaffold::Context {
+            root,
+            project: &project,
+            env_reads: &env_reads,
+            tracked: &tracked,
+            planned: &changes,
+        };
+        let out = s.run(&ctx);
+        changes.extend(out.changes);
+        findings.extend(out.findings);
+        kept.extend(out.kept.into_iter().map(|(path, why)| (s.id(), path, why)));
+    }
     notes.sort();
+    findings.sort();
     Ok(Plan {
         project,
         files_checked: sources.len(),
@@ -117,6 +209,9 @@ pub fn build(root: &Path, codemods: &[&'static dyn Codemod], config: &Config) ->
         changes,
         notes,
         left_alone,
+        findings,
+        kept,
+        secrets: moved.into_iter().map(|(_, _, value)| value).collect(),
         elapsed: started.elapsed(),
         facts,
     })
@@ -212,7 +307,37 @@ fn project_facts(
             Some((app.dir.clone(), harden_codemods::prisma::Schema::parse(&text)))
         })
         .collect();
+    // The deepest app folder holding a path.
+    let app_of = |path: &str| {
+        project
+            .apps
+            .iter()
+            .filter(|a| a.dir.is_empty() || path.starts_with(&format!("{}/", a.dir)))
+            .max_by_key(|a| a.dir.len())
+            .map(|a| a.dir.as_str())
+    };
+    let reading: std::collections::HashSet<&str> = sources
+        .iter()
+        .zip(texts)
+        .filter(|(_, text)| text.as_ref().is_ok_and(|t| harden_codemods::env::may_read(t)))
+        .filter_map(|(source, _)| app_of(&source.rel))
+        .collect();
+    let runtimes = project
+        .apps
+        .iter()
+        .map(|app| {
+            let has = |name: &str| app.frameworks.iter().any(|f| f.name == name);
+            let runtime = harden_codemods::codemod::AppRuntime {
+                next: has("Next.js"),
+                browser: !has("Next.js") && (has("Vite") || has("React")),
+                loads_dotenv: app.loads_dotenv,
+                reads_env: reading.contains(app.dir.as_str()),
+            };
+            (app.dir.clone(), runtime)
+        })
+        .collect();
     ProjectFacts {
+        runtimes,
         supabase_modules,
         express_majors,
         zod_majors,

@@ -30,6 +30,16 @@ pub struct App {
     pub typescript: bool,
     /// The major of `zod` it depends on, if it does.
     pub zod_major: Option<u64>,
+    /// Its `package.json` scripts, in order.
+    pub scripts: Vec<(String, String)>,
+    /// `engines.node`, if given.
+    pub node_engine: Option<String>,
+    /// Whether it depends on `typescript` (so `tsc` is installed).
+    pub typescript_dep: bool,
+    /// Whether its Node code loads `.env` (dotenv, `node --env-file`).
+    pub loads_dotenv: bool,
+    /// Its own package manager (a nested app may have its own lockfile).
+    pub package_manager: Option<PackageManager>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,7 +120,23 @@ impl Project {
                     Value::Null
                 }
             };
+            let scripts: Vec<(String, String)> = manifest
+                .get("scripts")
+                .and_then(Value::as_object)
+                .map(|o| o.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string()))).collect())
+                .unwrap_or_default();
+            let loads_dotenv = has_dependency(&manifest, "dotenv")
+                || scripts.iter().any(|(_, s)| s.contains("--env-file") || s.contains("dotenv"));
             apps.push(App {
+                loads_dotenv,
+                scripts,
+                node_engine: manifest.pointer("/engines/node").and_then(Value::as_str).map(str::to_string),
+                typescript_dep: has_dependency(&manifest, "typescript"),
+                package_manager: if dir.is_empty() {
+                    None
+                } else {
+                    package_manager(&root.join(&dir), &manifest)
+                },
                 frameworks: frameworks(root.join(&dir).as_path(), &manifest),
                 zod_major: dependency(&manifest, "zod").and_then(major),
                 typescript: has_dependency(&manifest, "typescript")
@@ -122,6 +148,11 @@ impl Project {
             }
         }
         let package_manager = package_manager(root, root_manifest.as_ref().unwrap_or(&Value::Null));
+        for app in apps.iter_mut() {
+            // A nested app with no lockfile of its own installs the root's way.
+            let own = app.package_manager.take().filter(|pm| pm.lockfile.is_some());
+            app.package_manager = own.or_else(|| package_manager.clone());
+        }
         Project {
             root: root.to_path_buf(),
             name,
@@ -290,7 +321,7 @@ fn edge_functions(root: &Path) -> usize {
 
 /// The `packageManager` field wins; otherwise the lockfile. When there are
 /// several (Lovable exports carry npm's and bun's), the one the README tells
-/// people to install with, else npm's (what Lovable's README says).
+/// people to install with, else the newest.
 fn package_manager(root: &Path, manifest: &Value) -> Option<PackageManager> {
     let present: Vec<(&'static str, &'static str)> =
         LOCKFILES.iter().copied().filter(|(file, _)| root.join(file).is_file()).collect();
@@ -304,7 +335,7 @@ fn package_manager(root: &Path, manifest: &Value) -> Option<PackageManager> {
     let chosen = declared.or_else(|| match candidates.as_slice() {
         [] => None,
         [one] => Some(*one),
-        several => readme_choice(root, several).or(Some(several[0])),
+        several => readme_choice(root, several).or_else(|| newest(root, &present)),
     });
     let name = match chosen {
         Some(name) => name,
@@ -326,6 +357,16 @@ fn version_label(range: &str) -> Option<String> {
         }
         m => Some(m.to_string()),
     }
+}
+
+/// The package manager of the most recently written lockfile.
+fn newest(root: &Path, present: &[(&'static str, &'static str)]) -> Option<&'static str> {
+    // On a tie the first in LOCKFILES order (npm's) wins.
+    present
+        .iter()
+        .rev()
+        .max_by_key(|(file, _)| fs::metadata(root.join(file)).and_then(|m| m.modified()).ok())
+        .map(|(_, pm)| *pm)
 }
 
 /// The only candidate whose install command the README shows.
@@ -374,8 +415,26 @@ mod tests {
         fs::write(dir.path().join("package.json"), "{}").expect("write");
         fs::write(dir.path().join("bun.lockb"), "").expect("write");
         fs::write(dir.path().join("package-lock.json"), "{}").expect("write");
+        let age = |file: &str, secs: u64| {
+            let time = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(secs);
+            fs::File::options()
+                .write(true)
+                .open(dir.path().join(file))
+                .and_then(|f| f.set_modified(time))
+                .expect("touch");
+        };
+        // Several lockfiles and no word from the README: the newest.
+        age("bun.lockb", 1_000);
+        age("package-lock.json", 2_000);
         let pm = package_manager(dir.path(), &serde_json::json!({})).expect("found");
         assert_eq!((pm.name, pm.lockfile, pm.also), ("npm", Some("package-lock.json"), vec!["bun.lockb"]));
+        age("bun.lockb", 3_000);
+        let pm = package_manager(dir.path(), &serde_json::json!({})).expect("found");
+        assert_eq!((pm.name, pm.lockfile), ("bun", Some("bun.lockb")));
+        fs::write(dir.path().join("README.md"), "## Setup\n\n```sh\nnpm i\nnpm run dev\n```\n")
+            .expect("write");
+        let pm = package_manager(dir.path(), &serde_json::json!({})).expect("found");
+        assert_eq!(pm.name, "npm", "the README names npm");
         let pm =
             package_manager(dir.path(), &serde_json::json!({"packageManager": "bun@1.1.0"})).expect("found");
         assert_eq!((pm.name, pm.lockfile), ("bun", Some("bun.lockb")));

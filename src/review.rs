@@ -15,7 +15,12 @@ pub enum Outcome {
     Quit,
 }
 
-pub fn review(changes: &[Change], facts: &ProjectFacts, color: bool) -> anyhow::Result<Outcome> {
+pub fn review(
+    changes: &[Change],
+    facts: &ProjectFacts,
+    secrets: &[String],
+    color: bool,
+) -> anyhow::Result<Outcome> {
     let term = Term::stdout();
     let dim = Style::new().dim().force_styling(color);
     let bold = Style::new().bold().force_styling(color);
@@ -55,7 +60,7 @@ pub fn review(changes: &[Change], facts: &ProjectFacts, color: bool) -> anyhow::
             ))?;
             term.write_line(&format!("{} {}", dim.apply_to("what:"), change.title))?;
             term.write_line(&format!("{} {}", dim.apply_to("why: "), change.why))?;
-            let d = diff::unified(&change.path, change.before.as_deref(), &change.after);
+            let d = diff::shown(&change.path, change.before.as_deref(), &change.after, secrets);
             let d = if color { diff::colorize(&d) } else { d };
             term.write_str(&d)?;
             let decision = ask(&term, &bold)?;

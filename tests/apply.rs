@@ -34,6 +34,11 @@ fn patch_matches_the_expected_patch_and_git_applies_it() {
         let patch = copy.root.parent().expect("parent").join("out.patch");
         let out = harden().args(["apply", "--patch"]).arg(&patch).arg(&copy.root).output().expect("runs");
         assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
+        let held: Vec<String> = stderr(&out)
+            .lines()
+            .filter_map(|l| l.strip_prefix("left out of the patch: "))
+            .filter_map(|l| l.split(" (").next().map(str::to_string))
+            .collect();
         let actual = fs::read_to_string(&patch).expect("patch written");
         let expected_path = fixture("").join(format!("{name}.patch"));
         if std::env::var_os("HARDEN_BLESS").is_some() {
@@ -54,7 +59,13 @@ fn patch_matches_the_expected_patch_and_git_applies_it() {
         assert!(out.status.success(), "{name}: git apply failed: {}", stderr(&out));
         let out = run(&["apply", "--yes"], &copy.root);
         assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
-        assert_eq!(snapshot(&applied.root), snapshot(&copy.root), "{name}: patch and apply --yes disagree");
+        // Files whose diff would show a secret stay out of the patch.
+        let (mut patched, mut written) = (snapshot(&applied.root), snapshot(&copy.root));
+        for path in &held {
+            patched.remove(path);
+            written.remove(path);
+        }
+        assert!(patched == written, "{name}: patch and apply --yes disagree");
     }
 }
 
@@ -300,4 +311,62 @@ fn list_help_and_version() {
     assert_eq!(stdout(&out).trim(), format!("harden {}", env!("CARGO_PKG_VERSION")));
     let out = harden().args(["apply", "--version"]).output().expect("runs");
     assert!(stdout(&out).contains(env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn a_secret_moved_out_of_the_code_never_appears_in_any_output() {
+    const SECRET: &str = "sk-proj-Zq8vX2mN4bR7tY1uK9wE3sD6fG0hJ5lP2aC8xV4n";
+    let copy = copy_fixture("express-prisma");
+    assert!(fs::read_to_string(copy.root.join("src/lib/ai.ts")).expect("read").contains(SECRET));
+    let mut shown = Vec::new();
+    let out = run(&["apply", "--dry-run"], &copy.root);
+    shown.push(stdout(&out) + &stderr(&out));
+    assert!(
+        stdout(&out).contains("secrets-to-env · src/lib/ai.ts")
+            && stdout(&out).contains("OPENAI_API_KEY=******")
+    );
+    let patch = copy.root.parent().expect("parent").join("secret.patch");
+    let out = harden().args(["apply", "--patch"]).arg(&patch).arg(&copy.root).output().expect("runs");
+    shown.push(stderr(&out));
+    shown.push(fs::read_to_string(&patch).expect("patch"));
+    assert!(stderr(&out).contains("left out of the patch: src/lib/ai.ts"), "{}", stderr(&out));
+    let out = run(&["apply", "--yes"], &copy.root);
+    shown.push(stdout(&out) + &stderr(&out));
+    for (i, text) in shown.iter().enumerate() {
+        assert!(
+            !text.contains(SECRET) && !text.contains("Zq8vX2mN4b"),
+            "output {i} shows the secret:\n{text}"
+        );
+    }
+    // Written where it belongs, and nowhere else.
+    let env = fs::read_to_string(copy.root.join(".env")).expect(".env written");
+    assert!(env.contains(&format!("OPENAI_API_KEY={SECRET}")), "{env}");
+    let code = fs::read_to_string(copy.root.join("src/lib/ai.ts")).expect("read");
+    assert!(
+        !code.contains(SECRET)
+            && code.contains("requiredEnv(\"OPENAI_API_KEY\", process.env.OPENAI_API_KEY)")
+    );
+    let example = fs::read_to_string(copy.root.join(".env.example")).expect(".env.example written");
+    assert!(example.contains("OPENAI_API_KEY=\n") && !example.contains(SECRET), "{example}");
+    let gitignore = fs::read_to_string(copy.root.join(".gitignore")).expect("read");
+    assert!(gitignore.contains(".env.*") && gitignore.contains("!.env.example"), "{gitignore}");
+    let again = run(&["apply", "--check"], &copy.root);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert!(!(stdout(&again) + &stderr(&again)).contains(SECRET));
+}
+
+#[test]
+fn a_service_role_key_in_browser_code_is_reported_not_moved() {
+    let copy = copy_fixture("bolt-app");
+    let before = fs::read_to_string(copy.root.join("src/lib/admin.ts")).expect("read");
+    let out = run(&["apply", "--yes"], &copy.root);
+    let summary = stderr(&out);
+    assert!(
+        summary.contains("critical src/lib/admin.ts:6: the Supabase service_role key in browser code"),
+        "{summary}"
+    );
+    let key = before.split('\'').find(|s| s.starts_with("eyJ")).expect("the key");
+    assert!(!summary.contains(key) && !stdout(&out).contains(key));
+    assert_eq!(fs::read_to_string(copy.root.join("src/lib/admin.ts")).expect("read"), before);
+    assert!(!copy.root.join(".env").exists(), "a browser secret never goes into a VITE_ variable");
 }

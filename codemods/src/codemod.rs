@@ -36,6 +36,21 @@ pub struct ProjectFacts {
     /// for (`harden.toml` `[pagination]`; 0 means the defaults, 20 and 100).
     pub page_size: u32,
     pub max_page_size: u32,
+    /// Each app folder and how its code runs.
+    pub runtimes: Vec<(String, AppRuntime)>,
+}
+
+/// How an app's code runs, for where a value read from the environment
+/// comes from.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct AppRuntime {
+    /// A browser app built by Vite (or another bundler): `import.meta.env`.
+    pub browser: bool,
+    pub next: bool,
+    /// Node code that loads `.env` itself (dotenv, `node --env-file`).
+    pub loads_dotenv: bool,
+    /// Its code already reads configuration from the environment.
+    pub reads_env: bool,
 }
 
 /// The entry of `per_app` for the app folder that holds `path` (the deepest).
@@ -63,6 +78,11 @@ impl ProjectFacts {
         let size = if self.page_size == 0 { 20 } else { self.page_size };
         let max = if self.max_page_size == 0 { 100 } else { self.max_page_size };
         (size, max.max(size))
+    }
+
+    /// How the app holding `path` runs (`None`: no app holds it).
+    pub fn runtime(&self, path: &str) -> Option<AppRuntime> {
+        for_app(&self.runtimes, path).copied()
     }
 
     pub fn prisma(&self, path: &str) -> Option<&crate::prisma::Schema> {
@@ -101,8 +121,39 @@ pub struct FileCtx<'a> {
     /// The Supabase clients of this tree, worked out on first use: several
     /// codemods need them.
     pub clients_cache: &'a std::cell::OnceCell<crate::supabase::Clients>,
-    /// What the codemod saw but chose not to change: (offset, reason).
-    pub left_alone: &'a std::cell::RefCell<Vec<(usize, &'static str)>>,
+    /// What the codemod says besides its edits.
+    pub notes: &'a std::cell::RefCell<Notes>,
+}
+
+/// How bad a finding is (most severe first).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Critical,
+    High,
+    Medium,
+    Low,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::High => "high",
+            Severity::Medium => "medium",
+            Severity::Low => "low",
+        }
+    }
+}
+
+/// What a codemod says about a file besides its edits.
+#[derive(Debug, Default)]
+pub struct Notes {
+    /// Targets left alone on purpose: (offset, reason).
+    pub left_alone: Vec<(usize, &'static str)>,
+    /// Problems it cannot fix by editing: (offset, severity, message).
+    pub findings: Vec<(usize, Severity, String)>,
+    /// Values its edits move out of the code into the local `.env`: (name, value).
+    pub env: Vec<(String, String)>,
 }
 
 impl FileCtx<'_> {
@@ -116,7 +167,17 @@ impl FileCtx<'_> {
     /// Records a target left alone on purpose, with a short reason that reads
     /// after a count ("3 list queries: feed counts or lookups").
     pub fn leave_alone(&self, at: usize, reason: &'static str) {
-        self.left_alone.borrow_mut().push((at, reason));
+        self.notes.borrow_mut().left_alone.push((at, reason));
+    }
+
+    /// Reports a problem the codemod does not fix (never with a secret's value).
+    pub fn report(&self, at: usize, severity: Severity, message: String) {
+        self.notes.borrow_mut().findings.push((at, severity, message));
+    }
+
+    /// Says that the proposal moves `value` out of the code into `name`.
+    pub fn move_to_env(&self, name: &str, value: &str) {
+        self.notes.borrow_mut().env.push((name.to_string(), value.to_string()));
     }
 }
 

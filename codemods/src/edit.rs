@@ -201,3 +201,8 @@ mod tests {
         assert_eq!(after_line("a(); b();", 4), None);
     }
 }
+
+/// The 1-based line of byte offset `at`.
+pub fn line_of(text: &str, at: usize) -> usize {
+    text.get(..at).map_or(0, |t| t.matches('\n').count()) + 1
+}

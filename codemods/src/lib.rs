@@ -5,11 +5,14 @@ pub mod analysis;
 pub mod async_handlers;
 pub mod codemod;
 pub mod edit;
+pub mod env;
 pub mod fetch_ok;
 pub mod package_json;
 pub mod paginate;
 pub mod parse;
 pub mod prisma;
+pub mod secrets;
+pub mod secrets_to_env;
 pub mod server_errors;
 pub mod style;
 pub mod supabase;
@@ -18,7 +21,7 @@ pub mod validate_input;
 pub mod wrap;
 
 use analysis::Bindings;
-pub use codemod::{Codemod, FileCtx, ProjectFacts, Proposal, Stack};
+pub use codemod::{Codemod, FileCtx, Notes, ProjectFacts, Proposal, Severity, Stack};
 pub use parse::{Lang, ParseError};
 use style::Style;
 
@@ -34,6 +37,7 @@ pub const DEPENDENCY_VERSIONS: &[(&str, &str)] = &[("zod", "^4.6.0")];
 pub fn all() -> &'static [&'static dyn Codemod] {
     // Catches first, so the checks added after them can throw into them.
     &[
+        &secrets_to_env::SecretsToEnv,
         &server_errors::ServerErrors,
         // Before validation, so that the page parameters it reads are validated too.
         &paginate::Paginate,
@@ -56,6 +60,8 @@ pub struct FileChange {
     /// Full text before and after (a byte-order mark is kept as it was).
     pub before: String,
     pub after: String,
+    /// Values moved out of the code into the local `.env`: (name, value).
+    pub env: Vec<(String, String)>,
 }
 
 /// What running the codemods over one file gave.
@@ -67,6 +73,18 @@ pub struct FileOutcome {
     pub dropped: Vec<String>,
     /// Targets a codemod saw but left alone on purpose.
     pub left_alone: Vec<LeftAlone>,
+    /// The environment variables the file reads once hardened.
+    pub env_reads: Vec<env::EnvRead>,
+    pub findings: Vec<Finding>,
+}
+
+/// A problem a codemod found but does not fix.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Finding {
+    pub severity: Severity,
+    pub codemod: &'static str,
+    pub line: usize,
+    pub message: String,
 }
 
 /// A target a codemod chose not to change, and why.
@@ -93,7 +111,7 @@ pub fn harden_file(
 ) -> Result<FileOutcome, ParseError> {
     let mut outcome = FileOutcome::default();
     let active: Vec<&dyn Codemod> = codemods.iter().copied().filter(|c| c.may_apply(text)).collect();
-    if active.is_empty() {
+    if active.is_empty() && !env::may_read(text) {
         return Ok(outcome);
     }
     let (bom, body) = match text.strip_prefix(BOM) {
@@ -107,7 +125,7 @@ pub fn harden_file(
     let mut bindings = Bindings::of(&parsed.program);
     let mut clients = std::cell::OnceCell::new();
     for codemod in active {
-        let left_alone = std::cell::RefCell::new(Vec::new());
+        let notes = std::cell::RefCell::new(Notes::default());
         let ctx = FileCtx {
             path,
             text: &current,
@@ -116,12 +134,17 @@ pub fn harden_file(
             bindings: &bindings,
             facts,
             clients_cache: &clients,
-            left_alone: &left_alone,
+            notes: &notes,
         };
         let proposal = codemod.run(&ctx);
-        for (at, reason) in left_alone.into_inner() {
-            let line = current.get(..at).map_or(0, |t| t.matches('\n').count()) + 1;
+        let notes = notes.into_inner();
+        for (at, reason) in notes.left_alone {
+            let line = edit::line_of(&current, at);
             outcome.left_alone.push(LeftAlone { codemod: codemod.id(), line, reason });
+        }
+        for (at, severity, message) in notes.findings {
+            let line = edit::line_of(&current, at);
+            outcome.findings.push(Finding { severity, codemod: codemod.id(), line, message });
         }
         let Some(proposal) = proposal else {
             continue;
@@ -141,6 +164,7 @@ pub fn harden_file(
                     why: proposal.why,
                     before: format!("{bom}{current}"),
                     after: format!("{bom}{after}"),
+                    env: notes.env,
                 });
                 current = after;
                 parsed = reparsed;
@@ -153,6 +177,9 @@ pub fn harden_file(
                 outcome.dropped.push(format!("{}: the edited file would not parse ({e})", codemod.id()))
             }
         }
+    }
+    if env::may_read(&current) {
+        outcome.env_reads = env::reads(&parsed.program, &current);
     }
     Ok(outcome)
 }

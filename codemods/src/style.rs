@@ -114,6 +114,27 @@ impl Visit for Counts<'_> {
         }
     }
 
+    // Imports and exports end like statements do.
+    fn visit_module_decl(&mut self, decl: &swc_core::ecma::ast::ModuleDecl) {
+        use swc_core::ecma::ast::{Decl, ModuleDecl};
+        let counted = match decl {
+            ModuleDecl::Import(_)
+            | ModuleDecl::ExportNamed(_)
+            | ModuleDecl::ExportAll(_)
+            | ModuleDecl::ExportDefaultExpr(_) => true,
+            ModuleDecl::ExportDecl(e) => matches!(e.decl, Decl::Var(_)),
+            _ => false,
+        };
+        if counted {
+            if self.text[range(decl)].trim_end().ends_with(';') {
+                self.with_semi += 1;
+            } else {
+                self.without_semi += 1;
+            }
+        }
+        decl.visit_children_with(self);
+    }
+
     fn visit_stmt(&mut self, stmt: &Stmt) {
         let counted = matches!(
             stmt,
@@ -157,6 +178,14 @@ mod tests {
         let s = style("const A = () => {\n    return <div className=\"a\" id=\"b\">{'x'}</div>;\n};\n");
         assert_eq!(s.indent, "    ");
         assert_eq!(s.quote, '\'');
+    }
+
+    #[test]
+    fn imports_and_exports_vote_too() {
+        let s = style(
+            "import 'dotenv/config'\nimport Stripe from 'stripe'\n\nexport const stripe = new Stripe('x')\n",
+        );
+        assert!(!s.semicolons);
     }
 
     #[test]

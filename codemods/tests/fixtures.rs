@@ -3,7 +3,8 @@
 //! each case: the codemod's output equals `output`, the output parses, no edit
 //! was dropped, and running again on the output proposes nothing. What the
 //! codemod left alone on purpose (`line: reason`, one a line) equals the
-//! case's `left-alone` file (absent when nothing is left alone).
+//! case's `left-alone` file, and what it reports (`line: severity: message`)
+//! its `findings` file (each absent when empty).
 //!
 //! `HARDEN_BLESS=1 cargo test -p harden-codemods --test fixtures` writes the
 //! current outputs (review them before committing).
@@ -43,7 +44,23 @@ fn facts(case: &Path) -> ProjectFacts {
         root: Some(case.join("project")).filter(|p| p.is_dir()),
         page_size: 0,
         max_page_size: 0,
+        runtimes: runtime(case),
     }
+}
+
+/// A case's app: a Vite browser app reading env unless its folder holds a
+/// `runtime` file saying `next`, `node`, `node-dotenv` or `vite-no-env`.
+fn runtime(case: &Path) -> Vec<(String, harden_codemods::codemod::AppRuntime)> {
+    use harden_codemods::codemod::AppRuntime;
+    let kind = fs::read_to_string(case.join("runtime")).unwrap_or_default();
+    let runtime = match kind.trim() {
+        "next" => AppRuntime { next: true, reads_env: true, ..Default::default() },
+        "node" => AppRuntime { reads_env: true, ..Default::default() },
+        "node-dotenv" => AppRuntime { loads_dotenv: true, reads_env: true, ..Default::default() },
+        "vite-no-env" => AppRuntime { browser: true, ..Default::default() },
+        _ => AppRuntime { browser: true, reads_env: true, ..Default::default() },
+    };
+    vec![(String::new(), runtime)]
 }
 
 fn cases() -> Vec<(String, PathBuf)> {
@@ -103,6 +120,24 @@ fn codemod_fixtures() {
             } else {
                 fs::write(&left_path, &left).expect("write left-alone");
             }
+        }
+        let found: String = outcome
+            .findings
+            .iter()
+            .map(|f| format!("{}: {}: {}\n", f.line, f.severity.label(), f.message))
+            .collect();
+        let findings_path = dir.join("findings");
+        if bless {
+            if found.is_empty() {
+                let _ = fs::remove_file(&findings_path);
+            } else {
+                fs::write(&findings_path, &found).expect("write findings");
+            }
+        }
+        let expected_found = fs::read_to_string(&findings_path).unwrap_or_default();
+        if found != expected_found {
+            failures
+                .push(format!("{name}: findings differ\n--- expected\n{expected_found}--- actual\n{found}"));
         }
         let expected_left = fs::read_to_string(&left_path).unwrap_or_default();
         if left != expected_left {

@@ -1,0 +1,1 @@
+export const quiz = 1;
