@@ -5,6 +5,9 @@
 //! the project a git repository with everything committed first. A second
 //! run proposes nothing.
 //!
+//! A project's `.gitignore` is kept as `_gitignore` (a real one would hide
+//! the case's own files from this repository).
+//!
 //! `HARDEN_BLESS=1 cargo test --test scaffolds` writes the current results
 //! to `after/` (review them before committing).
 
@@ -29,13 +32,17 @@ fn cases() -> Vec<(String, PathBuf)> {
     cases
 }
 
-fn copy_tree(from: &Path, to: &Path) {
+/// Copies a tree, renaming `from_name` files to `to_name`.
+fn copy_tree(from: &Path, to: &Path, from_name: &str, to_name: &str) {
     fs::create_dir_all(to).expect("create");
     for entry in fs::read_dir(from).expect("read") {
         let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
+        let name = entry.file_name();
+        let target = if name == from_name { to.join(to_name) } else { to.join(&name) };
         if entry.file_type().expect("type").is_dir() {
-            copy_tree(&entry.path(), &target);
+            if name != ".git" && name != ".harden" {
+                copy_tree(&entry.path(), &target, from_name, to_name);
+            }
         } else {
             fs::copy(entry.path(), &target).expect("copy");
         }
@@ -52,7 +59,7 @@ fn scaffold_cases() {
         let name = format!("{id}/{}", dir.file_name().and_then(|n| n.to_str()).unwrap_or("?"));
         let tmp = tempfile::tempdir().expect("tempdir");
         let project = tmp.path().join("project");
-        copy_tree(&dir.join("before"), &project);
+        copy_tree(&dir.join("before"), &project, "_gitignore", ".gitignore");
         if dir.join("git").exists() {
             git(&project, &["init", "-q", "-b", "main"]);
             git(&project, &["add", "-A", "-f"]);
@@ -75,11 +82,11 @@ fn scaffold_cases() {
         let after = dir.join("after");
         if bless {
             let _ = fs::remove_dir_all(&after);
-            copy_tree(&project, &after);
-            let _ = fs::remove_dir_all(after.join(".harden"));
-            let _ = fs::remove_dir_all(after.join(".git"));
+            copy_tree(&project, &after, ".gitignore", "_gitignore");
         }
-        let differs = changed(&snapshot(&after), &snapshot(&project));
+        let expected = tmp.path().join("expected");
+        copy_tree(&after, &expected, "_gitignore", ".gitignore");
+        let differs = changed(&snapshot(&expected), &snapshot(&project));
         if !differs.is_empty() {
             failures.push(format!("{name}: differs from after/ in {differs:?}"));
         }
