@@ -56,6 +56,62 @@ const PREFIXES: &[(&str, usize, Kind)] = &[
     ("AIza", 39, Kind { what: "a Google API key", env: "GOOGLE_API_KEY", public: false, restricted: true }),
 ];
 
+/// Text near a signing secret: `jwt.sign(…, "…")` or a variable named for one.
+const SIGNING_NAMES: &[&str] = &[
+    "jwt.sign",
+    "jwt.verify",
+    "JWT_SECRET",
+    "jwtSecret",
+    "JwtSecret",
+    "JWT_KEY",
+    "jwtKey",
+    "sessionSecret",
+    "SESSION_SECRET",
+    "cookieSecret",
+    "COOKIE_SECRET",
+];
+
+/// A cheap text test: could `text` hold a credential in a string literal?
+/// Each prefix must open a string (after a quote or `Bearer `) and run on
+/// for its minimum length; a connection string needs a known scheme and a
+/// password; a signing secret needs a JWT or session name nearby.
+pub fn may_hold(text: &str) -> bool {
+    let opens_string = |at: usize| {
+        let before = &text[..at];
+        before.ends_with(['"', '\'', '`']) || before.ends_with("Bearer ")
+    };
+    let prefixed = PREFIXES.iter().any(|(prefix, min, _)| {
+        text.match_indices(prefix).any(|(at, _)| {
+            opens_string(at)
+                && text[at..]
+                    .bytes()
+                    .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+                    .count()
+                    >= *min
+        })
+    });
+    prefixed
+        || text.match_indices("eyJ").any(|(at, _)| opens_string(at))
+        || text.match_indices("://").any(|(at, _)| {
+            let scheme =
+                text[..at].rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '+')).next().unwrap_or("");
+            let rest = text[at + 3..].split(['"', '\'', '`', '\n']).next().unwrap_or("");
+            matches!(
+                scheme,
+                "postgres"
+                    | "postgresql"
+                    | "mysql"
+                    | "mongodb"
+                    | "mongodb+srv"
+                    | "redis"
+                    | "rediss"
+                    | "amqp"
+                    | "amqps"
+            ) && rest.contains('@')
+        })
+        || SIGNING_NAMES.iter().any(|n| text.contains(n))
+}
+
 /// Words that mark a placeholder, not a real value.
 const PLACEHOLDERS: &[&str] =
     &["your", "xxxx", "example", "placeholder", "changeme", "replace", "dummy", "<", "..."];
@@ -138,7 +194,7 @@ pub fn signing_secret(value: &str, name: &str) -> Option<Kind> {
         return None;
     }
     let name = name.to_ascii_lowercase().replace('_', "");
-    if name.contains("jwt") || name == "sign" || name == "verify" {
+    if name.contains("jwtsecret") || name.contains("jwtkey") || name == "sign" || name == "verify" {
         Some(secret("a JWT signing secret", "JWT_SECRET"))
     } else if name.contains("sessionsecret") || name.contains("cookiesecret") {
         Some(secret("a session secret", "SESSION_SECRET"))
@@ -162,6 +218,17 @@ mod tests {
     fn jwt(payload: &str) -> String {
         let b = base64::engine::general_purpose::URL_SAFE_NO_PAD;
         format!("{}.{}.c2lnbmF0dXJl", b.encode(r#"{"alg":"HS256","typ":"JWT"}"#), b.encode(payload))
+    }
+
+    #[test]
+    fn cheap_test() {
+        assert!(may_hold("const k = \"sk_live_51HxYzAbCdEfGhIjKlMnOp\";"));
+        assert!(may_hold(
+            "headers: { Authorization: 'Bearer sk-proj-abcdefghijklmnopqrstuvwxyz0123456789' }"
+        ));
+        assert!(may_hold("const url = `postgres://app:pw@db.example.com/app`;"));
+        assert!(!may_hold("const store_name = 'prepare_x'; // https://example.com"));
+        assert!(!may_hold("const u = 'https://user@example.com';"));
     }
 
     #[test]

@@ -26,31 +26,6 @@ pub struct SecretsToEnv;
 
 const HELPER: &str = "requiredEnv";
 
-/// Text that may start a credential (a cheap test before parsing).
-const MARKERS: &[&str] = &[
-    "eyJ",
-    "sk_live_",
-    "sk_test_",
-    "rk_live_",
-    "rk_test_",
-    "whsec_",
-    "sk-",
-    "sb_secret_",
-    "sb_publishable_",
-    "github_pat_",
-    "ghp_",
-    "gho_",
-    "xoxb-",
-    "xoxp-",
-    "gsk_",
-    "r8_",
-    "hf_",
-    "re_",
-    "AKIA",
-    "AIza",
-    "://",
-];
-
 impl Codemod for SecretsToEnv {
     fn id(&self) -> &'static str {
         "secrets-to-env"
@@ -61,7 +36,7 @@ impl Codemod for SecretsToEnv {
     }
 
     fn may_apply(&self, text: &str) -> bool {
-        MARKERS.iter().any(|m| text.contains(m))
+        crate::secrets::may_hold(text)
     }
 
     fn run(&self, file: &FileCtx) -> Option<Proposal> {

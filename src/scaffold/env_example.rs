@@ -18,6 +18,9 @@ use crate::plan::Finding;
 
 pub struct EnvExample;
 
+/// Variable name → (who sees it, the places that read it).
+type Names = BTreeMap<String, (&'static str, Vec<String>)>;
+
 const ID: &str = "env-example";
 
 /// Edge-function secrets Supabase sets itself.
@@ -36,7 +39,7 @@ impl Scaffold for EnvExample {
     fn run(&self, ctx: &Context) -> Output {
         let mut out = Output::default();
         // Target folder ("" is the root) → name → (exposure, places used).
-        let mut targets: BTreeMap<String, BTreeMap<String, (&'static str, Vec<String>)>> = BTreeMap::new();
+        let mut targets: BTreeMap<String, Names> = BTreeMap::new();
         // What tests read comes from the test runner or CI, not a developer's .env.
         for (path, read) in ctx.env_reads.iter().filter(|(path, _)| !is_test(path)) {
             let dir = if path.starts_with(&format!("{FUNCTIONS_DIR}/")) {
@@ -65,8 +68,7 @@ impl Scaffold for EnvExample {
             }
         }
         // Nested apps without an example of their own share the root's.
-        let mut by_file: BTreeMap<String, (String, BTreeMap<String, (&'static str, Vec<String>)>)> =
-            BTreeMap::new();
+        let mut by_file: BTreeMap<String, (String, Names)> = BTreeMap::new();
         for (dir, names) in targets.iter() {
             let (path, owner) = example_path(ctx, dir);
             let entry = by_file.entry(path).or_insert_with(|| (owner, BTreeMap::new()));
@@ -167,12 +169,7 @@ fn example_path(ctx: &Context, dir: &str) -> (String, String) {
 
 /// The example file `path` (for the app in `dir`): created, or completed key
 /// by key.
-fn example_change(
-    ctx: &Context,
-    path: &str,
-    dir: &str,
-    names: &BTreeMap<String, (&'static str, Vec<String>)>,
-) -> Option<super::Change> {
+fn example_change(ctx: &Context, path: &str, dir: &str, names: &Names) -> Option<super::Change> {
     let functions = dir == FUNCTIONS_DIR;
     let provided: Vec<&str> =
         SUPABASE_PROVIDED.iter().copied().filter(|n| functions && names.contains_key(*n)).collect();

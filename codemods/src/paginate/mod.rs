@@ -33,7 +33,11 @@ impl Codemod for Paginate {
     }
 
     fn may_apply(&self, text: &str) -> bool {
-        text.contains("findMany") || text.contains(".select(") || text.contains(".find(")
+        // Prisma; Supabase and Drizzle chains; Mongoose models (`.find(` alone
+        // is every array search).
+        text.contains("findMany")
+            || (text.contains(".select(") && text.contains(".from("))
+            || (text.contains(".find(") && (text.contains("mongoose") || text.contains("/models")))
     }
 
     fn run(&self, file: &FileCtx) -> Option<Proposal> {
