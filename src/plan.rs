@@ -1,6 +1,7 @@
 //! The plan: every proposed change, in a fixed order (by file, then codemod).
 //! Files are read, parsed once and run through the codemods in parallel.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -170,7 +171,15 @@ pub fn build(root: &Path, selection: &Selection, config: &Config) -> anyhow::Res
         left_alone.extend(result.left_alone.into_iter().map(|l| (source.rel.clone(), l)));
         env_reads.extend(result.env_reads.into_iter().map(|r| (source.rel.clone(), r)));
     }
-    changes.extend(dependency_changes(root, &project, &changes, &mut notes));
+    // What the codemods' code imports (zod for request schemas, outside edge functions).
+    let mut needs: Vec<(String, &'static str, &'static str)> = Vec::new();
+    for c in
+        changes.iter().filter(|c| c.origin == "validate-input" && !c.path.starts_with("supabase/functions/"))
+    {
+        if let Some(app) = project.app_of(&c.path).filter(|a| a.zod_major.is_none()) {
+            needs.push((app.dir.clone(), "zod", c.origin));
+        }
+    }
     let mut kept = Vec::new();
     let tracked = |path: &str| git::is_tracked(root, path);
     if !moved.is_empty() {
@@ -196,10 +205,22 @@ pub fn build(root: &Path, selection: &Selection, config: &Config) -> anyhow::Res
             planned: &changes,
         };
         let out = s.run(&ctx);
+        // What the files it writes read from the environment, for .env.example.
+        for c in &out.changes {
+            if let Some(lang) = Lang::from_path(&c.path) {
+                if let Ok(parsed) = harden_codemods::parse::parse(&c.after, lang) {
+                    env_reads.retain(|(path, _)| *path != c.path);
+                    let reads = harden_codemods::env::reads(&parsed.program, &c.after);
+                    env_reads.extend(reads.into_iter().map(|r| (c.path.clone(), r)));
+                }
+            }
+        }
+        needs.extend(out.dependencies.into_iter().map(|(dir, package)| (dir, package, s.id())));
         changes.extend(out.changes);
         findings.extend(out.findings);
         kept.extend(out.kept.into_iter().map(|(path, why)| (s.id(), path, why)));
     }
+    changes.extend(dependency_changes(root, &changes, &needs, &mut notes));
     notes.sort();
     findings.sort();
     Ok(Plan {
@@ -217,48 +238,53 @@ pub fn build(root: &Path, selection: &Selection, config: &Config) -> anyhow::Res
     })
 }
 
-/// Packages the accepted codemods' code imports but the app lacks, added to
-/// its `package.json` in one change per app (after the source changes).
+/// Packages the accepted changes' code imports but the app lacks, added to
+/// each app's `package.json` in one change (after every other change; an
+/// existing range is never touched). `needs`: (app folder, package, origin).
 fn dependency_changes(
     root: &Path,
-    project: &Project,
     changes: &[Change],
+    needs: &[(String, &'static str, &'static str)],
     notes: &mut Vec<Note>,
 ) -> Vec<Change> {
-    let mut apps: Vec<&str> = Vec::new();
-    for change in
-        changes.iter().filter(|c| c.origin == "validate-input" && !c.path.starts_with("supabase/functions/"))
-    {
-        let app = project
-            .apps
-            .iter()
-            .filter(|a| a.dir.is_empty() || change.path.starts_with(&format!("{}/", a.dir)))
-            .max_by_key(|a| a.dir.len());
-        if let Some(app) = app.filter(|a| a.zod_major.is_none()) {
-            if !apps.contains(&app.dir.as_str()) {
-                apps.push(&app.dir);
-            }
+    let mut by_app: BTreeMap<&str, Vec<(&str, &'static str)>> = BTreeMap::new();
+    for (dir, package, origin) in needs {
+        let wanted = by_app.entry(dir.as_str()).or_default();
+        if !wanted.iter().any(|(p, _)| p == package) {
+            wanted.push((package, origin));
         }
     }
     let mut out = Vec::new();
-    for dir in apps {
+    for (dir, wanted) in by_app {
         let path = if dir.is_empty() { "package.json".to_string() } else { format!("{dir}/package.json") };
-        let Ok(text) = std::fs::read_to_string(root.join(&path)) else { continue };
-        let wanted: Vec<(&str, &str)> =
-            harden_codemods::DEPENDENCY_VERSIONS.iter().copied().filter(|(name, _)| *name == "zod").collect();
-        match harden_codemods::package_json::add_dependencies(&text, "dependencies", &wanted) {
-            Ok(Some(after)) => out.push(Change {
-                path,
-                origin: "validate-input",
-                title: harden_codemods::by_id("validate-input").map_or("", |m| m.title()),
-                why: "the new request schemas import zod, which this app does not depend on yet".into(),
-                before: Some(text),
-                after,
-            }),
-            Ok(None) => {}
-            Err(message) => {
-                notes.push(Note { path: path.clone(), message: format!("cannot add zod: {message}") })
+        let planned = changes.iter().rev().find(|c| c.path == path).map(|c| c.after.clone());
+        let Some(text) = planned.or_else(|| std::fs::read_to_string(root.join(&path)).ok()) else { continue };
+        let versions: Vec<(&str, &str)> = wanted
+            .iter()
+            .filter_map(|(p, _)| harden_codemods::DEPENDENCY_VERSIONS.iter().find(|(n, _)| n == p).copied())
+            .collect();
+        match harden_codemods::package_json::add_dependencies(&text, "dependencies", &versions) {
+            Ok(Some(after)) => {
+                let origin = wanted[0].1;
+                let names: Vec<String> = wanted.iter().map(|(p, _)| format!("`{p}`")).collect();
+                out.push(Change {
+                    path,
+                    origin,
+                    title: harden_codemods::by_id(origin)
+                        .map(|c| c.title())
+                        .or_else(|| scaffold::by_id(origin).map(|s| s.title()))
+                        .unwrap_or(""),
+                    why: format!(
+                        "the new code imports {}, which this app does not depend on yet",
+                        names.join(", ")
+                    ),
+                    before: Some(text),
+                    after,
+                });
             }
+            Ok(None) => {}
+            Err(message) => notes
+                .push(Note { path: path.clone(), message: format!("cannot add dependencies: {message}") }),
         }
     }
     out

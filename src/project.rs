@@ -163,6 +163,14 @@ impl Project {
         }
     }
 
+    /// The app whose folder holds `path` (the deepest).
+    pub fn app_of(&self, path: &str) -> Option<&App> {
+        self.apps
+            .iter()
+            .filter(|a| a.dir.is_empty() || path.starts_with(&format!("{}/", a.dir)))
+            .max_by_key(|a| a.dir.len())
+    }
+
     /// The codemod stacks present anywhere in the project.
     pub fn stacks(&self) -> BTreeSet<Stack> {
         let mut stacks = BTreeSet::new();

@@ -51,6 +51,8 @@ pub struct Output {
     pub findings: Vec<Finding>,
     /// Files it left as they are: (path, why).
     pub kept: Vec<(String, String)>,
+    /// Packages its files import: (app folder, package from the version table).
+    pub dependencies: Vec<(String, &'static str)>,
 }
 
 pub trait Scaffold: Sync {
