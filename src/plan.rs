@@ -182,6 +182,7 @@ pub fn build(root: &Path, selection: &Selection, config: &Config) -> anyhow::Res
     }
     let mut kept = Vec::new();
     let tracked = |path: &str| git::is_tracked(root, path);
+    let source_paths: Vec<String> = sources.iter().map(|s| s.rel.clone()).collect();
     if !moved.is_empty() {
         // The moved values go to the local .env, which git must ignore.
         let ctx = scaffold::Context {
@@ -190,6 +191,7 @@ pub fn build(root: &Path, selection: &Selection, config: &Config) -> anyhow::Res
             env_reads: &env_reads,
             tracked: &tracked,
             planned: &changes,
+            sources: &source_paths,
         };
         let mut local = scaffold::dotenv::local_env_changes(&ctx, &moved, &mut notes);
         let ctx = scaffold::Context { planned: &[changes.clone(), local.clone()].concat(), ..ctx };
@@ -203,6 +205,7 @@ pub fn build(root: &Path, selection: &Selection, config: &Config) -> anyhow::Res
             env_reads: &env_reads,
             tracked: &tracked,
             planned: &changes,
+            sources: &source_paths,
         };
         let out = s.run(&ctx);
         // What the files it writes read from the environment, for .env.example.

@@ -14,6 +14,7 @@ pub mod prisma;
 pub mod secrets;
 pub mod secrets_to_env;
 pub mod server_errors;
+pub mod setup;
 pub mod style;
 pub mod supabase;
 pub mod supabase_errors;
@@ -31,7 +32,12 @@ pub const STACK_SIZE: usize = 256 << 20;
 
 /// Versions harden adds to `package.json` when a change needs a package the
 /// project lacks (current majors; an existing range is never touched).
-pub const DEPENDENCY_VERSIONS: &[(&str, &str)] = &[("zod", "^4.6.0")];
+pub const DEPENDENCY_VERSIONS: &[(&str, &str)] = &[
+    ("zod", "^4.6.0"),
+    ("@sentry/react", "^11.12.0"),
+    ("@sentry/nextjs", "^11.8.0"),
+    ("@sentry/node", "^11.12.0"),
+];
 
 /// Every codemod, in the fixed order they run in.
 pub fn all() -> &'static [&'static dyn Codemod] {

@@ -181,9 +181,45 @@ fn indent_unit(text: &str, members: &[Member]) -> String {
         .unwrap_or_else(|| "  ".into())
 }
 
+/// `text` with the script `name` set to `value` in place (its key, spacing
+/// and everything else kept). `None` when the script is not there as given.
+pub fn set_script(text: &str, name: &str, old: &str, value: &str) -> Option<String> {
+    let key = serde_json::to_string(name).ok()?;
+    let old_json = serde_json::to_string(old).ok()?;
+    let scripts = text.find("\"scripts\"")?;
+    let mut from = scripts;
+    while let Some(i) = text[from..].find(&key) {
+        let at = from + i + key.len();
+        let rest = text[at..].trim_start();
+        if let Some(rest) = rest.strip_prefix(':') {
+            let value_at = text.len() - rest.trim_start().len();
+            if text[value_at..].starts_with(&old_json) {
+                let new_json = serde_json::to_string(value).ok()?;
+                return Some(format!(
+                    "{}{new_json}{}",
+                    &text[..value_at],
+                    &text[value_at + old_json.len()..]
+                ));
+            }
+        }
+        from = at;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scripts_set_in_place() {
+        let text = "{\n  \"scripts\": {\n    \"dev\": \"tsx watch src/index.ts\",\n    \"start\":\"tsx src/index.ts\"\n  }\n}\n";
+        let out =
+            set_script(text, "start", "tsx src/index.ts", "tsx --import ./src/instrument.ts src/index.ts")
+                .expect("set");
+        assert_eq!(out, "{\n  \"scripts\": {\n    \"dev\": \"tsx watch src/index.ts\",\n    \"start\":\"tsx --import ./src/instrument.ts src/index.ts\"\n  }\n}\n");
+        assert_eq!(set_script(text, "build", "tsc", "x"), None);
+    }
 
     #[test]
     fn inserts_sorted_and_keeps_everything_else() {

@@ -475,20 +475,7 @@ fn insertion_point(file: &FileCtx) -> usize {
         (Some(i), _) => line_end(file.text, range(i).end),
         // Before the first statement and the comment attached to it (a file
         // header set off by a blank line stays on top).
-        (None, Some(first)) => {
-            let text = file.text;
-            let mut at = crate::edit::line_start(text, range(first).start);
-            while at > 0 {
-                let prev = crate::edit::line_start(text, at - 1);
-                let line = text[prev..at].trim();
-                let comment = line.starts_with("//") || line.starts_with("/*") || line.starts_with('*');
-                if !comment {
-                    break;
-                }
-                at = prev;
-            }
-            at
-        }
+        (None, Some(first)) => crate::edit::above_leading_comments(file.text, range(first).start),
         (None, None) => 0,
     }
 }

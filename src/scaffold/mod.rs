@@ -9,6 +9,7 @@
 pub mod ci;
 pub mod dotenv;
 pub mod env_example;
+pub mod sentry;
 
 use std::fs;
 use std::sync::OnceLock;
@@ -32,6 +33,8 @@ pub struct Context<'a> {
     pub tracked: &'a dyn Fn(&str) -> Option<bool>,
     /// The changes planned before this scaffold runs.
     pub planned: &'a [Change],
+    /// The project's source files (relative paths).
+    pub sources: &'a [String],
 }
 
 impl Context<'_> {
@@ -64,7 +67,7 @@ pub trait Scaffold: Sync {
 
 /// Every scaffold, in the order they run (after the codemods).
 pub fn all() -> &'static [&'static dyn Scaffold] {
-    &[&env_example::EnvExample, &ci::Ci]
+    &[&sentry::Sentry, &env_example::EnvExample, &ci::Ci]
 }
 
 pub fn by_id(id: &str) -> Option<&'static dyn Scaffold> {
