@@ -9,6 +9,7 @@
 pub mod ci;
 pub mod dotenv;
 pub mod env_example;
+pub mod migrations;
 pub mod sentry;
 
 use std::fs;
@@ -67,7 +68,7 @@ pub trait Scaffold: Sync {
 
 /// Every scaffold, in the order they run (after the codemods).
 pub fn all() -> &'static [&'static dyn Scaffold] {
-    &[&sentry::Sentry, &env_example::EnvExample, &ci::Ci]
+    &[&sentry::Sentry, &env_example::EnvExample, &ci::Ci, &migrations::Migrations]
 }
 
 pub fn by_id(id: &str) -> Option<&'static dyn Scaffold> {
