@@ -65,8 +65,6 @@ fn scaffold_cases() {
             git(&project, &["add", "-A", "-f"]);
             git(&project, &["commit", "-q", "-m", "before"]);
         }
-        // A fixed clock for the names of new migrations.
-        std::env::set_var("SOURCE_DATE_EPOCH", "1795430096");
         let preview = run(&["apply", "--dry-run", "--only", &id], &project);
         let summary = stderr(&preview);
         for line in

@@ -75,7 +75,8 @@ pub fn changed(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> 
 
 pub fn harden() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_harden"));
-    cmd.env("NO_COLOR", "1").env_remove("CLICOLOR_FORCE");
+    // A fixed clock, for the names of new migrations.
+    cmd.env("NO_COLOR", "1").env_remove("CLICOLOR_FORCE").env("SOURCE_DATE_EPOCH", "1795430096");
     cmd
 }
 
