@@ -280,12 +280,22 @@ fn print_summary(plan: &Plan, selection: &Selection, verbose: bool) {
 /// The install command to run once `package.json` files gain dependencies.
 fn install_hint(plan: &Plan) -> Option<String> {
     let pm = plan.project.package_manager.as_ref().map_or("npm", |p| p.name);
-    let dirs: Vec<&str> = plan
+    let mut dirs: Vec<&str> = plan
         .changes
         .iter()
         .filter(|c| c.path == "package.json" || c.path.ends_with("/package.json"))
+        .filter(|c| {
+            // Only when what is installed changes (not for new scripts).
+            let deps = |text: &str| {
+                let v: serde_json::Value =
+                    serde_json::from_str(text.trim_start_matches('\u{feff}')).unwrap_or_default();
+                (v["dependencies"].clone(), v["devDependencies"].clone())
+            };
+            c.before.as_deref().map(deps) != Some(deps(&c.after))
+        })
         .map(|c| c.path.strip_suffix("package.json").unwrap_or("").trim_end_matches('/'))
         .collect();
+    dirs.dedup();
     let commands: Vec<String> = dirs
         .iter()
         .map(

@@ -262,11 +262,26 @@ fn dependency_changes(
         let path = if dir.is_empty() { "package.json".to_string() } else { format!("{dir}/package.json") };
         let planned = changes.iter().rev().find(|c| c.path == path).map(|c| c.after.clone());
         let Some(text) = planned.or_else(|| std::fs::read_to_string(root.join(&path)).ok()) else { continue };
-        let versions: Vec<(&str, &str)> = wanted
-            .iter()
-            .filter_map(|(p, _)| harden_codemods::DEPENDENCY_VERSIONS.iter().find(|(n, _)| n == p).copied())
-            .collect();
-        match harden_codemods::package_json::add_dependencies(&text, "dependencies", &versions) {
+        let versions = |dev: bool| -> Vec<(&str, &str)> {
+            wanted
+                .iter()
+                .filter(|(p, _)| harden_codemods::DEV_DEPENDENCIES.contains(p) == dev)
+                .filter_map(|(p, _)| {
+                    harden_codemods::DEPENDENCY_VERSIONS.iter().find(|(n, _)| n == p).copied()
+                })
+                .collect()
+        };
+        let edited = harden_codemods::package_json::add_dependencies(&text, "dependencies", &versions(false))
+            .and_then(|runtime| {
+                let base = runtime.clone().unwrap_or_else(|| text.clone());
+                let dev = harden_codemods::package_json::add_dependencies(
+                    &base,
+                    "devDependencies",
+                    &versions(true),
+                )?;
+                Ok(dev.or(runtime))
+            });
+        match edited {
             Ok(Some(after)) => {
                 let origin = wanted[0].1;
                 let names: Vec<String> = wanted.iter().map(|(p, _)| format!("`{p}`")).collect();

@@ -66,16 +66,26 @@ fn every_migration_of_the_scaffold_cases_runs_on_postgres() {
     let mut checked = 0;
     for case in std::fs::read_dir(&cases).expect("cases") {
         let after = case.expect("entry").path().join("after");
-        if !after.join("supabase/migrations").is_dir() {
+        // Supabase migrations in order; a PostgreSQL Prisma baseline on its own.
+        let files: Vec<std::path::PathBuf> = if after.join("supabase/migrations").is_dir() {
+            std::fs::read_dir(after.join("supabase/migrations"))
+                .expect("read")
+                .map(|f| f.expect("entry").path())
+                .collect()
+        } else if std::fs::read_to_string(after.join("prisma/migrations/migration_lock.toml"))
+            .is_ok_and(|l| l.contains("postgresql"))
+        {
+            vec![after.join("prisma/migrations/0_init/migration.sql")]
+        } else {
             continue;
-        }
+        };
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path();
         std::fs::create_dir_all(root.join("supabase/migrations")).expect("mkdir");
-        for file in std::fs::read_dir(after.join("supabase/migrations")).expect("read") {
-            let file = file.expect("entry").path();
-            std::fs::copy(&file, root.join("supabase/migrations").join(file.file_name().expect("name")))
-                .expect("copy");
+        for file in &files {
+            let name = file.file_name().expect("name");
+            let name = if name == "migration.sql" { std::ffi::OsStr::new("0_init.sql") } else { name };
+            std::fs::copy(file, root.join("supabase/migrations").join(name)).expect("copy");
         }
         std::os::unix::fs::symlink(&node_modules, root.join("node_modules")).expect("link");
         std::fs::copy(&script, root.join("check-rls.mjs")).expect("copy script");
@@ -93,5 +103,5 @@ fn every_migration_of_the_scaffold_cases_runs_on_postgres() {
         );
         checked += 1;
     }
-    assert!(checked >= 2, "no migration cases checked");
+    assert!(checked >= 3, "no migration cases checked");
 }

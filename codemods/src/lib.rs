@@ -37,7 +37,11 @@ pub const DEPENDENCY_VERSIONS: &[(&str, &str)] = &[
     ("@sentry/react", "^11.12.0"),
     ("@sentry/nextjs", "^11.8.0"),
     ("@sentry/node", "^11.12.0"),
+    ("drizzle-kit", "^0.31.4"),
 ];
+
+/// Of those, the ones that belong in `devDependencies` (tools, not runtime).
+pub const DEV_DEPENDENCIES: &[&str] = &["drizzle-kit"];
 
 /// Every codemod, in the fixed order they run in.
 pub fn all() -> &'static [&'static dyn Codemod] {

@@ -16,7 +16,7 @@ pub fn add_dependencies(text: &str, section: &str, deps: &[(&str, &str)]) -> Res
         return Err("package.json: not a JSON object".into());
     };
     let present = |name: &str| {
-        ["dependencies", "devDependencies", "peerDependencies", "optionalDependencies"]
+        ["dependencies", "devDependencies", "peerDependencies", "optionalDependencies", section]
             .iter()
             .any(|s| root.get(*s).and_then(|d| d.get(name)).is_some())
     };

@@ -1,0 +1,2 @@
+-- CreateTable
+CREATE TABLE "users" ("id" UUID NOT NULL);
