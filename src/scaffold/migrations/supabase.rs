@@ -35,7 +35,9 @@ pub fn run(ctx: &Context, out: &mut Output) {
                 .collect()
         })
         .unwrap_or_default();
-    files.sort();
+    // Name order, as the CLI applies them; harden's own last, so that files
+    // named out of that order (`add_fields.sql`) are read before it.
+    files.sort_by_key(|f| (f.contains("_harden_"), f.clone()));
     let mut schema = Schema::default();
     for file in &files {
         if let Some(sql) = ctx.text(&format!("{DIR}/{file}")) {
@@ -61,6 +63,29 @@ pub fn run(ctx: &Context, out: &mut Output) {
     }
     if files.is_empty() {
         return;
+    }
+    // The CLI runs only `<digits>_<name>.sql`; others were applied by hand, if at all.
+    let skipped: Vec<&String> = files
+        .iter()
+        .filter(|f| {
+            let digits = f.chars().take_while(|c| c.is_ascii_digit()).count();
+            digits == 0 || f.as_bytes().get(digits) != Some(&b'_')
+        })
+        .collect();
+    if !skipped.is_empty() {
+        let names: Vec<&str> = skipped.iter().take(3).map(|s| s.as_str()).collect();
+        let more = if skipped.len() > 3 { format!(" and {} more", skipped.len() - 3) } else { String::new() };
+        out.findings.push(Finding {
+            severity: Severity::Low,
+            origin: ID,
+            path: DIR.to_string(),
+            line: None,
+            message: format!(
+                "`supabase db push` skips {} migration(s) not named `<timestamp>_<name>.sql` ({}{more}): check they are applied; harden never renames migrations",
+                skipped.len(),
+                names.join(", ")
+            ),
+        });
     }
     let mut sql = String::new();
     let mut secured = Vec::new();
@@ -111,8 +136,12 @@ pub fn run(ctx: &Context, out: &mut Output) {
             .filter(|(cols, _, _)| cols.len() == 1)
             .map(|(cols, _, _)| cols[0].clone())
             .collect();
+        // Filters on a key-like column (not a status or a type: few values,
+        // where an index rarely pays).
+        let key_like =
+            |c: &str| c.ends_with("_id") || ["email", "slug", "username", "code", "token"].contains(&c);
         if let Some(filters) = used.get(short) {
-            wanted.extend(filters.iter().filter(|c| table.has_column(c)).cloned());
+            wanted.extend(filters.iter().filter(|c| table.has_column(c) && key_like(c)).cloned());
         }
         let missing: Vec<&String> = wanted.iter().filter(|c| !table.indexed(c)).collect();
         if !missing.is_empty() {
@@ -140,10 +169,14 @@ pub fn run(ctx: &Context, out: &mut Output) {
     if indexed > 0 {
         parts.push(format!("{indexed} index(es)"));
     }
-    let why = format!(
-        "with row-level security off, anyone holding the public anon key reads and changes every row; this migration adds {}",
-        parts.join(" and ")
-    );
+    let why = if secured.is_empty() {
+        format!("lookups by these columns read whole tables; this migration adds {}", parts.join(" and "))
+    } else {
+        format!(
+            "with row-level security off, anyone holding the public anon key reads and changes every row; this migration adds {}",
+            parts.join(" and ")
+        )
+    };
     out.changes.extend(propose(ctx, &path, format!("{header}{sql}"), ID, why));
 }
 

@@ -25,8 +25,6 @@ create policy "Users update their own deals" on public.deals
 create policy "Users delete their own deals" on public.deals
   for delete to authenticated using ((select auth.uid()) = owner_id);
 
-create index if not exists deals_stage_idx on public.deals (stage);
-
 -- public.notes: rows belong to the owner of their customers (customer_id → public.customers.user_id).
 alter table public.notes enable row level security;
 create policy "Users read notes of their own customers" on public.notes
