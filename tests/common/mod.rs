@@ -113,6 +113,9 @@ pub fn stderr(out: &std::process::Output) -> String {
 
 /// `node_modules` with the fixtures' dependencies, installed on first use.
 pub fn dependencies() -> PathBuf {
+    // Tests of one binary run in parallel: one installs, the others wait.
+    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _installing = INSTALL.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/typecheck");
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("typecheck-deps");
     let lock = fs::read(spec.join("package-lock.json")).expect("tests/typecheck/package-lock.json");
