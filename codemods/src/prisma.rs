@@ -26,40 +26,53 @@ pub struct Schema {
     pub enums: HashMap<String, Vec<String>>,
 }
 
+/// The blocks of a schema (`model User { … }`): (kind, name, the lines
+/// inside, trimmed, without comments and blank lines).
+pub fn blocks(text: &str) -> Vec<(String, String, Vec<String>)> {
+    let mut out = Vec::new();
+    let mut block: Option<(String, String, Vec<String>)> = None;
+    for raw in text.lines() {
+        let line = raw.split("//").next().unwrap_or("").trim();
+        if line.is_empty() {
+            continue;
+        }
+        if let Some((_, _, lines)) = &mut block {
+            if line.starts_with('}') {
+                out.extend(block.take());
+            } else {
+                lines.push(line.to_string());
+            }
+            continue;
+        }
+        let mut words = line.split_whitespace();
+        if let (Some(kind), Some(name)) = (words.next(), words.next()) {
+            if line.ends_with('{')
+                && ["model", "enum", "datasource", "generator", "view", "type"].contains(&kind)
+            {
+                block = Some((kind.to_string(), name.trim_end_matches('{').to_string(), Vec::new()));
+            }
+        }
+    }
+    out
+}
+
 impl Schema {
     pub fn parse(text: &str) -> Schema {
         let mut schema = Schema::default();
-        let mut block: Option<(&str, String, Vec<String>)> = None;
-        for raw in text.lines() {
-            let line = raw.split("//").next().unwrap_or("").trim();
-            if line.is_empty() {
-                continue;
-            }
-            if let Some((kind, name, lines)) = &mut block {
-                if line.starts_with('}') {
-                    let (kind, name, lines) = (*kind, name.clone(), std::mem::take(lines));
-                    block = None;
-                    if kind == "model" {
-                        let fields = lines.iter().filter_map(|l| field(l)).collect();
-                        schema.models.insert(accessor(&name), fields);
-                    } else {
-                        let values = lines
-                            .iter()
-                            .filter_map(|l| l.split_whitespace().next())
-                            .filter(|v| !v.starts_with('@'))
-                            .map(String::from)
-                            .collect();
-                        schema.enums.insert(name, values);
-                    }
-                } else {
-                    lines.push(line.to_string());
+        for (kind, name, lines) in blocks(text) {
+            match kind.as_str() {
+                "model" => {
+                    let fields = lines.iter().filter_map(|l| field(l)).collect();
+                    schema.models.insert(accessor(&name), fields);
                 }
-                continue;
-            }
-            let mut words = line.split_whitespace();
-            match (words.next(), words.next()) {
-                (Some(kind @ ("model" | "enum")), Some(name)) if line.ends_with('{') => {
-                    block = Some((kind, name.trim_end_matches('{').to_string(), Vec::new()));
+                "enum" => {
+                    let values = lines
+                        .iter()
+                        .filter_map(|l| l.split_whitespace().next())
+                        .filter(|v| !v.starts_with('@'))
+                        .map(String::from)
+                        .collect();
+                    schema.enums.insert(name, values);
                 }
                 _ => {}
             }

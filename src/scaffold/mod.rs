@@ -39,6 +39,11 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
+    /// The source files inside the app folder `dir` (`""`: all of them).
+    pub fn sources_of<'s>(&'s self, dir: &'s str) -> impl Iterator<Item = &'s String> + 's {
+        self.sources.iter().filter(move |p| dir.is_empty() || p.starts_with(&format!("{dir}/")))
+    }
+
     /// The text of `path` once the planned changes are made (`None`: absent).
     pub fn text(&self, path: &str) -> Option<String> {
         match self.planned.iter().rev().find(|c| c.path == path) {

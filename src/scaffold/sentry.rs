@@ -209,18 +209,14 @@ fn next(ctx: &Context, app: &App, out: &mut Output) {
 
 fn express(ctx: &Context, app: &App, out: &mut Output, manifest: &str) {
     // The file that creates the app and starts the server.
-    let found = ctx
-        .sources
-        .iter()
-        .filter(|p| app.dir.is_empty() || p.starts_with(&format!("{}/", app.dir)))
-        .find_map(|path| {
-            let text = ctx.text(path)?;
-            if !(text.contains("express(") && text.contains(".listen(")) {
-                return None;
-            }
-            let lang = Lang::from_path(path)?;
-            setup::express_app(&text, lang).map(|name| (path.clone(), text, lang, name))
-        });
+    let found = ctx.sources_of(&app.dir).find_map(|path| {
+        let text = ctx.text(path)?;
+        if !(text.contains("express(") && text.contains(".listen(")) {
+            return None;
+        }
+        let lang = Lang::from_path(path)?;
+        setup::express_app(&text, lang).map(|name| (path.clone(), text, lang, name))
+    });
     let Some((entry, text, lang, app_name)) = found else {
         out.kept.push((
             join(&app.dir, "package.json"),

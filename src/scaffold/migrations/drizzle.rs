@@ -18,18 +18,14 @@ pub fn run(ctx: &Context, app: &App, out: &mut Output) {
         return;
     }
     // The file that defines the tables, and the dialect it uses.
-    let found = ctx
-        .sources
-        .iter()
-        .filter(|p| app.dir.is_empty() || p.starts_with(&format!("{}/", app.dir)))
-        .find_map(|path| {
-            let text = ctx.text(path)?;
-            let dialect = [("pgTable(", "postgresql"), ("mysqlTable(", "mysql"), ("sqliteTable(", "sqlite")]
-                .iter()
-                .find(|(call, _)| text.contains(call))
-                .map(|(_, d)| *d)?;
-            Some((path.clone(), dialect, text.contains("process.env.DATABASE_URL")))
-        });
+    let found = ctx.sources_of(&app.dir).find_map(|path| {
+        let text = ctx.text(path)?;
+        let dialect = [("pgTable(", "postgresql"), ("mysqlTable(", "mysql"), ("sqliteTable(", "sqlite")]
+            .iter()
+            .find(|(call, _)| text.contains(call))
+            .map(|(_, d)| *d)?;
+        Some((path.clone(), dialect, text.contains("process.env.DATABASE_URL")))
+    });
     let Some((schema, dialect, _)) = found else { return };
     // PGlite and SQLite files are set up differently (a driver, a path).
     let uses = |m: &str| ctx.sources.iter().any(|p| ctx.text(p).is_some_and(|t| t.contains(m)));
@@ -51,20 +47,8 @@ pub fn run(ctx: &Context, app: &App, out: &mut Output) {
     };
     let why = "the tables live only in code: drizzle-kit needs this config to generate migrations from them and apply them".to_string();
     out.changes.extend(propose(ctx, &file, text, ID, why));
-    let package = join(&app.dir, "package.json");
-    if let Some(manifest) = ctx.text(&package) {
-        let scripts = [("db:generate", "drizzle-kit generate"), ("db:migrate", "drizzle-kit migrate")];
-        if let Ok(Some(after)) =
-            harden_codemods::package_json::add_dependencies(&manifest, "scripts", &scripts)
-        {
-            out.changes.extend(propose(
-                ctx,
-                &package,
-                after,
-                ID,
-                "scripts to generate migrations from the schema and apply them".into(),
-            ));
-        }
-    }
+    let scripts = [("db:generate", "drizzle-kit generate"), ("db:migrate", "drizzle-kit migrate")];
+    let why = "scripts to generate migrations from the schema and apply them";
+    out.changes.extend(super::add_scripts(ctx, &app.dir, &scripts, why));
     out.dependencies.push((app.dir.clone(), "drizzle-kit"));
 }

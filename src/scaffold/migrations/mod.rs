@@ -66,22 +66,9 @@ fn prisma_baseline(ctx: &Context, dir: &str, schema_path: &str, text: &str, out:
         dm.provider
     );
     out.changes.extend(propose(ctx, &format!("{migrations}/migration_lock.toml"), lock, ID, why));
-    let package = join(dir, "package.json");
-    if let Some(manifest) = ctx.text(&package) {
-        let scripts = [("db:migrate", "prisma migrate dev"), ("db:deploy", "prisma migrate deploy")];
-        if let Ok(Some(after)) =
-            harden_codemods::package_json::add_dependencies(&manifest, "scripts", &scripts)
-        {
-            out.changes.extend(propose(
-                ctx,
-                &package,
-                after,
-                ID,
-                "scripts to create migrations while developing and to apply them where the app is deployed"
-                    .into(),
-            ));
-        }
-    }
+    let scripts = [("db:migrate", "prisma migrate dev"), ("db:deploy", "prisma migrate deploy")];
+    let why = "scripts to create migrations while developing and to apply them where the app is deployed";
+    out.changes.extend(add_scripts(ctx, dir, &scripts, why));
     out.findings.push(Finding {
         severity: Severity::Low,
         origin: ID,
@@ -89,4 +76,12 @@ fn prisma_baseline(ctx: &Context, dir: &str, schema_path: &str, text: &str, out:
         line: None,
         message: "on a database that already has these tables, mark the baseline as applied once: `npx prisma migrate resolve --applied 0_init`".into(),
     });
+}
+
+/// The app's `package.json` with the `scripts` it lacks added.
+fn add_scripts(ctx: &Context, dir: &str, scripts: &[(&str, &str)], why: &str) -> Option<crate::plan::Change> {
+    let package = join(dir, "package.json");
+    let manifest = ctx.text(&package)?;
+    let after = harden_codemods::package_json::add_dependencies(&manifest, "scripts", scripts).ok()??;
+    propose(ctx, &package, after, ID, why.to_string())
 }

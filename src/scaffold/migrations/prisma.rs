@@ -112,28 +112,8 @@ fn named_arg(args: &str, key: &str) -> Option<String> {
 impl Datamodel {
     pub fn parse(text: &str) -> Datamodel {
         let mut dm = Datamodel::default();
-        let mut block: Option<(String, String, Vec<String>)> = None;
-        for raw in text.lines() {
-            let line = raw.split("//").next().unwrap_or("").trim();
-            if line.is_empty() {
-                continue;
-            }
-            if let Some((kind, name, lines)) = &mut block {
-                if line.starts_with('}') {
-                    let (kind, name, lines) = (kind.clone(), name.clone(), std::mem::take(lines));
-                    block = None;
-                    dm.block(&kind, &name, &lines);
-                } else {
-                    lines.push(line.to_string());
-                }
-                continue;
-            }
-            let words: Vec<&str> = line.split_whitespace().collect();
-            if let [kind @ ("model" | "enum" | "datasource" | "generator" | "view" | "type"), name, ..] =
-                words.as_slice()
-            {
-                block = Some((kind.to_string(), name.trim_end_matches('{').to_string(), Vec::new()));
-            }
+        for (kind, name, lines) in harden_codemods::prisma::blocks(text) {
+            dm.block(&kind, &name, &lines);
         }
         dm
     }

@@ -50,16 +50,10 @@ pub fn run(ctx: &Context, out: &mut Output) {
     if !missing.is_empty() && !used.is_empty() {
         let names: Vec<&str> = missing.iter().take(6).map(|s| s.as_str()).collect();
         let more = if missing.len() > 6 { format!(" and {} more", missing.len() - 6) } else { String::new() };
-        out.findings.push(Finding {
-            severity: Severity::Medium,
-            origin: ID,
-            path: DIR.to_string(),
-            line: None,
-            message: format!(
+        report(out, Severity::Medium, format!(
                 "the code reads {}{more}, which no migration creates: the database was built by hand. Capture it with `supabase db pull` so it can be rebuilt and reviewed",
                 names.join(", ")
-            ),
-        });
+            ));
     }
     if files.is_empty() {
         return;
@@ -75,17 +69,11 @@ pub fn run(ctx: &Context, out: &mut Output) {
     if !skipped.is_empty() {
         let names: Vec<&str> = skipped.iter().take(3).map(|s| s.as_str()).collect();
         let more = if skipped.len() > 3 { format!(" and {} more", skipped.len() - 3) } else { String::new() };
-        out.findings.push(Finding {
-            severity: Severity::Low,
-            origin: ID,
-            path: DIR.to_string(),
-            line: None,
-            message: format!(
+        report(out, Severity::Low, format!(
                 "`supabase db push` skips {} migration(s) not named `<timestamp>_<name>.sql` ({}{more}): check they are applied; harden never renames migrations",
                 skipped.len(),
                 names.join(", ")
-            ),
-        });
+            ));
     }
     let mut sql = String::new();
     let mut secured = Vec::new();
@@ -108,26 +96,18 @@ pub fn run(ctx: &Context, out: &mut Output) {
                 sql.push_str(&child_policies(name, short, &column, &parent, &parent_owner, table));
                 secured.push(short.to_string());
             } else {
-                out.findings.push(Finding {
-                    severity: Severity::High,
-                    origin: ID,
-                    path: DIR.to_string(),
-                    line: None,
-                    message: format!(
+                report(out, Severity::High, format!(
                         "{name} has row-level security off and no owner column: anyone with the public anon key can read and change every row. Decide who may see it and add policies (harden leaves it: RLS without a policy locks the app out)"
-                    ),
-                });
+                    ));
             }
         } else if table.policies.is_empty() {
-            out.findings.push(Finding {
-                severity: Severity::Medium,
-                origin: ID,
-                path: DIR.to_string(),
-                line: None,
-                message: format!(
+            report(
+                out,
+                Severity::Medium,
+                format!(
                     "{name} has row-level security on and no policy: the app can neither read nor write it"
                 ),
-            });
+            );
         }
         // Indexes: foreign keys, and the columns the code filters on.
         let mut wanted: BTreeSet<String> = table
@@ -178,6 +158,11 @@ pub fn run(ctx: &Context, out: &mut Output) {
         )
     };
     out.changes.extend(propose(ctx, &path, format!("{header}{sql}"), ID, why));
+}
+
+/// A finding about the migrations folder.
+fn report(out: &mut Output, severity: Severity, message: String) {
+    out.findings.push(Finding { severity, origin: ID, path: DIR.to_string(), line: None, message });
 }
 
 /// A column holding the owning user's id.
