@@ -9,7 +9,7 @@ use anyhow::Context;
 use console::Style;
 use harden_codemods::Codemod;
 
-use crate::cli::{ApplyArgs, UndoArgs};
+use crate::cli::{ApplyArgs, FailOn, Format, ScanArgs, UndoArgs};
 use crate::config::Config;
 use crate::error::{refuse, Exit};
 use crate::journal::{self, FileWrite};
@@ -74,7 +74,13 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<Exit> {
             ));
         }
     }
-    let plan = plan::build(root, &selection, &config)?;
+    let mut plan = plan::build(root, &selection, &config)?;
+    // Changes silenced in harden.toml (by check or codemod id, for the file).
+    let silenced = |c: &Change| {
+        let check = crate::scan::check_of_change(c).unwrap_or(c.origin);
+        config.ignored(check, &c.path, None) || config.ignored(c.origin, &c.path, None)
+    };
+    plan.changes = plan::without(std::mem::take(&mut plan.changes), silenced, &plan.facts);
     print_summary(&plan, &selection, args.verbose);
 
     if let Some(patch_path) = &args.patch {
@@ -107,7 +113,21 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<Exit> {
         plan.changes
     } else {
         match review::review(&plan.changes, &plan.facts, &plan.secrets, color_for(true))? {
-            review::Outcome::Accepted(accepted) => accepted,
+            review::Outcome::Accepted(accepted, remembered) => {
+                let entries: Vec<crate::config::Ignore> = remembered
+                    .iter()
+                    .map(|c| crate::config::Ignore {
+                        check: crate::scan::check_of_change(c).unwrap_or(c.origin).to_string(),
+                        path: Some(c.path.clone()),
+                        line: None,
+                    })
+                    .collect();
+                crate::config::remember(root, &entries)?;
+                if !entries.is_empty() {
+                    eprintln!("recorded {} skipped change(s) in harden.toml ([[ignore]])", entries.len());
+                }
+                accepted
+            }
             review::Outcome::Quit => {
                 eprintln!("quit: nothing was written");
                 return Ok(Exit::Success);
@@ -334,6 +354,29 @@ pub fn undo(args: &UndoArgs) -> anyhow::Result<Exit> {
         }
     );
     Ok(Exit::Success)
+}
+
+pub fn scan(args: &ScanArgs) -> anyhow::Result<Exit> {
+    let root = project_root(&args.path)?;
+    let config = Config::load(root)?;
+    let selection = select(&[], &[], &Config::default())?;
+    let plan = plan::build(root, &selection, &config)?;
+    let report = crate::scan::report(&plan, &config);
+    let out = match args.format {
+        Format::Text => crate::scan::output::text(&report, color_for(std::io::stdout().is_terminal())),
+        Format::Json => crate::scan::output::json(&report),
+        Format::Sarif => crate::scan::output::sarif(&report),
+        Format::Markdown => crate::scan::output::markdown(&report),
+    };
+    std::io::stdout().lock().write_all(out.as_bytes())?;
+    let threshold = args.fail_on.map(|f| match f {
+        FailOn::Critical => harden_codemods::Severity::Critical,
+        FailOn::High => harden_codemods::Severity::High,
+        FailOn::Medium => harden_codemods::Severity::Medium,
+        FailOn::Low => harden_codemods::Severity::Low,
+    });
+    let failing = threshold.is_some_and(|t| report.hits.iter().any(|h| h.severity <= t));
+    Ok(if failing { Exit::ChangesFound } else { Exit::Success })
 }
 
 pub fn list() -> anyhow::Result<Exit> {

@@ -22,8 +22,39 @@ pub enum Command {
     Apply(ApplyArgs),
     /// Restore every file the last `apply` changed and delete the files it created.
     Undo(UndoArgs),
+    /// Audit production readiness: a checklist with evidence and a score; writes nothing.
+    Scan(ScanArgs),
     /// List every codemod and scaffold: id, what it does, stacks it applies to.
     List,
+}
+
+#[derive(Args, Debug)]
+pub struct ScanArgs {
+    /// The project folder.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Exit 1 when a finding at or above this severity exists.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+    Markdown,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
 }
 
 #[derive(Args, Debug)]

@@ -19,6 +19,9 @@ use crate::error::refuse;
 #[derive(Debug)]
 pub struct Config {
     pub skip: Vec<String>,
+    /// Findings silenced: `[[ignore]]` with a `check`, and optionally a
+    /// `path` and a `line`.
+    pub ignore: Vec<Ignore>,
     pub exclude: Vec<String>,
     pub page_size: u32,
     pub max_page_size: u32,
@@ -26,12 +29,18 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Config {
-        Config { skip: Vec::new(), exclude: Vec::new(), page_size: 20, max_page_size: 100 }
+        Config {
+            skip: Vec::new(),
+            ignore: Vec::new(),
+            exclude: Vec::new(),
+            page_size: 20,
+            max_page_size: 100,
+        }
     }
 }
 
 pub const FILE: &str = "harden.toml";
-const KEYS: &[&str] = &["skip", "exclude", "pagination"];
+const KEYS: &[&str] = &["skip", "exclude", "pagination", "ignore"];
 
 impl Config {
     pub fn load(root: &Path) -> anyhow::Result<Config> {
@@ -61,6 +70,24 @@ impl Config {
                 .key(key)
                 .and_then(|k| k.span())
                 .map_or(1, |s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            if key == "ignore" {
+                let Some(tables) = item.as_array_of_tables() else {
+                    return refuse(format!(
+                        "{FILE}:{line}: `ignore` must be tables, like [[ignore]] check = \"…\""
+                    ));
+                };
+                for t in tables.iter() {
+                    let text_of = |k: &str| t.get(k).and_then(|v| v.as_str()).map(str::to_string);
+                    let Some(check) = text_of("check") else {
+                        return refuse(format!(
+                            "{FILE}:{line}: each [[ignore]] needs a `check` (a check or codemod id)"
+                        ));
+                    };
+                    let line_no = t.get("line").and_then(|v| v.as_integer()).map(|n| n.max(0) as usize);
+                    config.ignore.push(Ignore { check, path: text_of("path"), line: line_no });
+                }
+                continue;
+            }
             if key == "pagination" {
                 let Some(table) = item.as_table_like() else {
                     return refuse(format!("{FILE}:{line}: `pagination` must be a table, like [pagination]"));
@@ -114,6 +141,50 @@ impl Config {
     }
 }
 
+/// One silenced finding (or change).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ignore {
+    pub check: String,
+    pub path: Option<String>,
+    pub line: Option<usize>,
+}
+
+impl Config {
+    /// Whether `check` at `file` (`line`) is silenced.
+    pub fn ignored(&self, check: &str, file: &str, line: Option<usize>) -> bool {
+        self.ignore.iter().any(|i| {
+            i.check == check
+                && i.path.as_deref().is_none_or(|p| p == file)
+                && i.line.is_none_or(|l| Some(l) == line)
+        })
+    }
+}
+
+/// `harden.toml` with `[[ignore]]` entries added (the file is created when
+/// absent; what it holds is kept as it is).
+pub fn remember(root: &Path, entries: &[Ignore]) -> anyhow::Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let path = root.join(FILE);
+    let text = fs::read_to_string(&path).unwrap_or_default();
+    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e| anyhow::anyhow!("{FILE}: {e}"))?;
+    let tables = doc
+        .entry("ignore")
+        .or_insert(Item::ArrayOfTables(toml_edit::ArrayOfTables::new()))
+        .as_array_of_tables_mut()
+        .ok_or_else(|| anyhow::anyhow!("{FILE}: `ignore` is not [[ignore]] tables"))?;
+    for e in entries {
+        let mut t = toml_edit::Table::new();
+        t.insert("check", toml_edit::value(e.check.clone()));
+        if let Some(p) = &e.path {
+            t.insert("path", toml_edit::value(p.clone()));
+        }
+        tables.push(t);
+    }
+    crate::journal::atomic_write(&path, doc.to_string().as_bytes())
+}
+
 fn string_array(item: &Item) -> Option<Vec<String>> {
     let array = item.as_array()?;
     array.iter().map(|v| if let Value::String(s) = v { Some(s.value().clone()) } else { None }).collect()
@@ -122,6 +193,28 @@ fn string_array(item: &Item) -> Option<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ignore_entries() {
+        let c = Config::parse("[[ignore]]\ncheck = \"console-logging\"\n\n[[ignore]]\ncheck = \"fetch-ok\"\npath = \"src/a.ts\"\nline = 3\n").expect("valid");
+        assert!(c.ignored("console-logging", "any.ts", None));
+        assert!(c.ignored("fetch-ok", "src/a.ts", Some(3)) && !c.ignored("fetch-ok", "src/a.ts", Some(4)));
+        assert!(!c.ignored("fetch-ok", "src/b.ts", Some(3)));
+        let dir = tempfile::tempdir().expect("tmp");
+        std::fs::write(dir.path().join(FILE), "# mine\nskip = [\"ci\"]\n").expect("write");
+        remember(
+            dir.path(),
+            &[Ignore { check: "fetch-ok".into(), path: Some("src/x.ts".into()), line: None }],
+        )
+        .expect("remembered");
+        let text = std::fs::read_to_string(dir.path().join(FILE)).expect("read");
+        assert!(
+            text.starts_with("# mine\nskip = [\"ci\"]\n")
+                && text.contains("[[ignore]]\ncheck = \"fetch-ok\"\npath = \"src/x.ts\""),
+            "{text}"
+        );
+        assert!(Config::parse(&text).expect("valid").ignored("fetch-ok", "src/x.ts", Some(9)));
+    }
 
     #[test]
     fn reads_keys() {

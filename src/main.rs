@@ -12,6 +12,7 @@ mod plan;
 mod project;
 mod review;
 mod scaffold;
+mod scan;
 
 use std::process::ExitCode;
 
@@ -31,6 +32,7 @@ fn main() -> ExitCode {
     {
         Command::Apply(args) => apply::run(&args),
         Command::Undo(args) => apply::undo(&args),
+        Command::Scan(args) => apply::scan(&args),
         Command::List => apply::list(),
     });
     let result = match worker.map(|handle| handle.join()) {

@@ -45,6 +45,8 @@ pub struct Plan {
     pub kept: Vec<(&'static str, String, String)>,
     /// Values moved out of the code: masked wherever a diff would show them.
     pub secrets: Vec<String>,
+    /// Every source file read: (path, text), for the scan's checks.
+    pub texts: Vec<(String, String)>,
     pub elapsed: Duration,
     /// What the codemods knew about the project (to recompute a change).
     pub facts: ProjectFacts,
@@ -64,6 +66,8 @@ pub fn applicable(project: &Project, codemods: &[&'static dyn Codemod]) -> Vec<&
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Finding {
     pub severity: Severity,
+    /// The scan check it belongs to (`browser-secret`, `rls-disabled`, …).
+    pub check: &'static str,
     pub path: String,
     pub line: Option<usize>,
     pub origin: &'static str,
@@ -139,6 +143,11 @@ pub fn build(root: &Path, selection: &Selection, config: &Config) -> anyhow::Res
                         .findings
                         .into_iter()
                         .map(|f| Finding {
+                            check: if f.severity == Severity::Critical {
+                                "browser-secret"
+                            } else {
+                                "hardcoded-secret"
+                            },
                             severity: f.severity,
                             path: source.rel.clone(),
                             line: Some(f.line),
@@ -236,6 +245,7 @@ pub fn build(root: &Path, selection: &Selection, config: &Config) -> anyhow::Res
         findings,
         kept,
         secrets: moved.into_iter().map(|(_, _, value)| value).collect(),
+        texts: sources.iter().zip(texts).filter_map(|(s, t)| Some((s.rel.clone(), t.ok()?))).collect(),
         elapsed: started.elapsed(),
         facts,
     })
@@ -390,6 +400,30 @@ fn project_facts(
         page_size: 0,
         max_page_size: 0,
     }
+}
+
+/// The plan's changes less those `drop` says, each later change to the same
+/// file refitted onto what is really there (as the review does after a skip).
+pub fn without(changes: Vec<Change>, drop: impl Fn(&Change) -> bool, facts: &ProjectFacts) -> Vec<Change> {
+    let mut current: std::collections::HashMap<String, Option<String>> = std::collections::HashMap::new();
+    let mut out = Vec::new();
+    for planned in changes {
+        let text = current.entry(planned.path.clone()).or_insert_with(|| planned.before.clone()).clone();
+        if drop(&planned) {
+            continue;
+        }
+        let change = if text == planned.before {
+            planned
+        } else {
+            match text.as_deref().and_then(|t| recompute(&planned, t, facts)) {
+                Some(c) => c,
+                None => continue,
+            }
+        };
+        current.insert(change.path.clone(), Some(change.after.clone()));
+        out.push(change);
+    }
+    out
 }
 
 /// Recomputes one codemod's change on `text`, for when an earlier change to the

@@ -1,5 +1,7 @@
 //! The interactive review: each change as a coloured diff, then
-//! [y]es / [n]o / [a]ll / [q]uit. Nothing is written until the end.
+//! [y]es / [n]o / [r]emember no / [a]ll / [q]uit. Nothing is written until
+//! the end; "remember no" skips the change and records it in harden.toml so
+//! it is not proposed (or reported by `scan`) again.
 
 use std::collections::HashMap;
 
@@ -10,8 +12,8 @@ use crate::diff;
 use crate::plan::{self, Change};
 
 pub enum Outcome {
-    /// The accepted changes, in plan order.
-    Accepted(Vec<Change>),
+    /// The accepted changes, in plan order, and the skipped ones to remember.
+    Accepted(Vec<Change>, Vec<Change>),
     Quit,
 }
 
@@ -25,6 +27,7 @@ pub fn review(
     let dim = Style::new().dim().force_styling(color);
     let bold = Style::new().bold().force_styling(color);
     let mut accepted: Vec<Change> = Vec::new();
+    let mut remembered: Vec<Change> = Vec::new();
     // The text each file has after the changes accepted so far.
     let mut current: HashMap<&str, Option<String>> = HashMap::new();
     let mut accept_all = false;
@@ -67,6 +70,10 @@ pub fn review(
             match decision {
                 Decision::Yes => {}
                 Decision::No => continue,
+                Decision::Remember => {
+                    remembered.push(change);
+                    continue;
+                }
                 Decision::All => accept_all = true,
                 Decision::Quit => return Ok(Outcome::Quit),
             }
@@ -74,22 +81,27 @@ pub fn review(
         current.insert(&planned.path, Some(change.after.clone()));
         accepted.push(change);
     }
-    Ok(Outcome::Accepted(accepted))
+    Ok(Outcome::Accepted(accepted, remembered))
 }
 
 enum Decision {
     Yes,
     No,
+    Remember,
     All,
     Quit,
 }
 
 fn ask(term: &Term, bold: &Style) -> anyhow::Result<Decision> {
-    term.write_str(&format!("{} [y]es [n]o [a]ll [q]uit › ", bold.apply_to("Apply this change?")))?;
+    term.write_str(&format!(
+        "{} [y]es [n]o [r]emember no [a]ll [q]uit › ",
+        bold.apply_to("Apply this change?")
+    ))?;
     loop {
         let decision = match term.read_key()? {
             Key::Char('y' | 'Y') => (Decision::Yes, "yes"),
             Key::Char('n' | 'N') => (Decision::No, "no, skipped"),
+            Key::Char('r' | 'R') => (Decision::Remember, "no, and not again (recorded in harden.toml)"),
             Key::Char('a' | 'A') => (Decision::All, "all: accepting this and every remaining change"),
             Key::Char('q' | 'Q') | Key::Escape | Key::CtrlC => (Decision::Quit, "quit"),
             _ => continue,

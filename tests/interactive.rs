@@ -143,3 +143,30 @@ fn skipping_a_change_refits_the_next_change_to_the_same_file() {
         original
     );
 }
+
+#[test]
+fn remember_no_records_the_skip_and_it_is_not_proposed_again() {
+    let copy = copy_fixture("lovable-app");
+    let mut s = review(&copy.root, false, "fetch-ok");
+    s.exp_string("src/components/InviteForm.tsx").expect("first change");
+    s.exp_string("[r]emember no").expect("the option is offered");
+    key(&mut s, "r");
+    s.exp_string("not again").expect("echo");
+    s.exp_string(PROMPT).expect("second prompt");
+    key(&mut s, "a");
+    s.exp_string("recorded 1 skipped change(s) in harden.toml").expect("recorded");
+    s.exp_eof().expect("ends");
+    assert_eq!(exit_code(&s), 0);
+    let toml = fs::read_to_string(copy.root.join("harden.toml")).expect("harden.toml written");
+    assert!(
+        toml.contains("[[ignore]]\ncheck = \"fetch-ok\"\npath = \"src/components/InviteForm.tsx\""),
+        "{toml}"
+    );
+    let again = run(&["apply", "--check", "--only", "fetch-ok"], &copy.root);
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "the remembered change is not proposed again: {}",
+        stdout(&again)
+    );
+}

@@ -132,6 +132,8 @@ pub enum Severity {
     High,
     Medium,
     Low,
+    /// Advice, not a problem.
+    Info,
 }
 
 impl Severity {
@@ -141,6 +143,7 @@ impl Severity {
             Severity::High => "high",
             Severity::Medium => "medium",
             Severity::Low => "low",
+            Severity::Info => "info",
         }
     }
 }

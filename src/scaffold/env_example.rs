@@ -106,6 +106,7 @@ impl Scaffold for EnvExample {
                     (Severity::Critical, "every value in it is in the history: rotate the secrets it holds")
                 };
                 out.findings.push(Finding {
+                    check: "env-tracked",
                     severity,
                     origin: ID,
                     path: path.clone(),

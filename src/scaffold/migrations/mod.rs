@@ -70,7 +70,8 @@ fn prisma_baseline(ctx: &Context, dir: &str, schema_path: &str, text: &str, out:
     let why = "scripts to create migrations while developing and to apply them where the app is deployed";
     out.changes.extend(add_scripts(ctx, dir, &scripts, why));
     out.findings.push(Finding {
-        severity: Severity::Low,
+        check: "no-migrations",
+        severity: Severity::Info,
         origin: ID,
         path: format!("{migrations}/0_init"),
         line: None,

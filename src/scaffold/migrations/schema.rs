@@ -24,6 +24,9 @@ pub struct Table {
     pub rls: bool,
     /// Policies: (name, command: `all`, `select`, `insert`, `update`, `delete`).
     pub policies: Vec<(String, String)>,
+    /// Policies that let anyone write: `using (true)` / `with check (true)` on
+    /// insert, update, delete or all.
+    pub open_writes: Vec<String>,
 }
 
 impl Table {
@@ -129,6 +132,12 @@ impl Schema {
                         .command
                         .as_ref()
                         .map_or("all".to_string(), |c| c.to_string().to_ascii_lowercase());
+                    let is_true = |e: &Option<Expr>| {
+                        e.as_ref().is_some_and(|e| e.to_string().eq_ignore_ascii_case("true"))
+                    };
+                    if command != "select" && (is_true(&policy.using) || is_true(&policy.with_check)) {
+                        table.open_writes.push(policy.name.value.clone());
+                    }
                     table.policies.push((policy.name.value.clone(), command));
                 }
             }

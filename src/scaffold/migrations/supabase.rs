@@ -50,7 +50,7 @@ pub fn run(ctx: &Context, out: &mut Output) {
     if !missing.is_empty() && !used.is_empty() {
         let names: Vec<&str> = missing.iter().take(6).map(|s| s.as_str()).collect();
         let more = if missing.len() > 6 { format!(" and {} more", missing.len() - 6) } else { String::new() };
-        report(out, Severity::Medium, format!(
+        report(out, "tables-not-in-migrations", Severity::Medium, format!(
                 "the code reads {}{more}, which no migration creates: the database was built by hand. Capture it with `supabase db pull` so it can be rebuilt and reviewed",
                 names.join(", ")
             ));
@@ -69,7 +69,7 @@ pub fn run(ctx: &Context, out: &mut Output) {
     if !skipped.is_empty() {
         let names: Vec<&str> = skipped.iter().take(3).map(|s| s.as_str()).collect();
         let more = if skipped.len() > 3 { format!(" and {} more", skipped.len() - 3) } else { String::new() };
-        report(out, Severity::Low, format!(
+        report(out, "migration-names", Severity::Low, format!(
                 "`supabase db push` skips {} migration(s) not named `<timestamp>_<name>.sql` ({}{more}): check they are applied; harden never renames migrations",
                 skipped.len(),
                 names.join(", ")
@@ -96,16 +96,27 @@ pub fn run(ctx: &Context, out: &mut Output) {
                 sql.push_str(&child_policies(name, short, &column, &parent, &parent_owner, table));
                 secured.push(short.to_string());
             } else {
-                report(out, Severity::High, format!(
+                report(out, "rls-disabled", Severity::High, format!(
                         "{name} has row-level security off and no owner column: anyone with the public anon key can read and change every row. Decide who may see it and add policies (harden leaves it: RLS without a policy locks the app out)"
                     ));
             }
         } else if table.policies.is_empty() {
             report(
                 out,
+                "rls-no-policy",
                 Severity::Medium,
                 format!(
                     "{name} has row-level security on and no policy: the app can neither read nor write it"
+                ),
+            );
+        }
+        for policy in &table.open_writes {
+            report(
+                out,
+                "policy-always-true",
+                Severity::High,
+                format!(
+                    "{name}: the policy \"{policy}\" lets anyone write (`true`): scope it to the row's owner"
                 ),
             );
         }
@@ -161,8 +172,8 @@ pub fn run(ctx: &Context, out: &mut Output) {
 }
 
 /// A finding about the migrations folder.
-fn report(out: &mut Output, severity: Severity, message: String) {
-    out.findings.push(Finding { severity, origin: ID, path: DIR.to_string(), line: None, message });
+fn report(out: &mut Output, check: &'static str, severity: Severity, message: String) {
+    out.findings.push(Finding { check, severity, origin: ID, path: DIR.to_string(), line: None, message });
 }
 
 /// A column holding the owning user's id.

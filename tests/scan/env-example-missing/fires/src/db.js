@@ -1,0 +1,1 @@
+module.exports = { url: process.env.DATABASE_URL };

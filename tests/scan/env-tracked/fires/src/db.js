@@ -1,0 +1,2 @@
+require('dotenv/config');
+module.exports = process.env.DATABASE_URL;

@@ -1,0 +1,2 @@
+import { a } from "./a";
+test("a", () => expect(a).toBe(1));

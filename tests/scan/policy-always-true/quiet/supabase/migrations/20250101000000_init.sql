@@ -1,0 +1,11 @@
+create table public.posts (
+  id uuid primary key default gen_random_uuid(),
+  user_id uuid not null references auth.users (id),
+  body text
+);
+alter table public.posts enable row level security;
+create policy "read own" on public.posts for select using (auth.uid() = user_id);
+create policy "write own" on public.posts for insert with check (auth.uid() = user_id);
+create policy "update own" on public.posts for update using (auth.uid() = user_id);
+create policy "delete own" on public.posts for delete using (auth.uid() = user_id);
+create index on public.posts (user_id);
