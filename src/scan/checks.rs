@@ -127,15 +127,36 @@ pub fn run(plan: &Plan) -> Vec<Hit> {
         .filter_map(|a| std::fs::read_to_string(plan.project.root.join(&a.dir).join("package.json")).ok())
         .collect();
     let rate_limited = RATE_LIMITERS.iter().any(|r| manifests.contains(r) || all_text(r));
+    // An app-wide gate: Next middleware, or `app.use(…)`/`router.use(…)` of
+    // something that authenticates, covers every route behind it.
+    let gated = |path: &str| {
+        let app = plan.project.app_of(path).map_or("", |a| a.dir.as_str());
+        texts.iter().any(|(p, t)| {
+            let in_app = app.is_empty() || p.starts_with(&format!("{app}/"));
+            let name = p.rsplit('/').next().unwrap_or(p);
+            let middleware = name.starts_with("middleware.") && AUTH_MARKERS.iter().any(|m| t.contains(m));
+            let used = t.lines().any(|l| {
+                let l = l.to_ascii_lowercase();
+                l.contains(".use(")
+                    && ["auth", "token", "session", "jwt", "passport", "clerk"].iter().any(|w| l.contains(w))
+            });
+            in_app && (middleware || used)
+        })
+    };
     for (path, text) in &texts {
         let server = server_file(path, text);
-        if server {
+        let lower = path.to_ascii_lowercase();
+        let auth_route =
+            AUTH_ROUTES.iter().chain(&["logout", "signout", "callback"]).any(|w| lower.contains(w));
+        let script = lower.starts_with("scripts/") || lower.contains("/scripts/");
+        if server && !auth_route && !script {
             if let Some(at) = first_mutation(path, text) {
-                if !AUTH_MARKERS.iter().any(|m| text.contains(m)) {
+                if !AUTH_MARKERS.iter().any(|m| text.contains(m)) && !gated(path) {
                     hits.extend(hit("mutation-without-auth", path, Some(line_at(text, at)), "this route changes data and nothing in the file checks who is calling (no session, token or auth middleware)".into()));
                 }
             }
-            let lower = path.to_ascii_lowercase();
+        }
+        if server && !script {
             let auth_route = AUTH_ROUTES.iter().find(|w| {
                 lower.contains(*w) || text.contains(&format!("/{w}\"")) || text.contains(&format!("/{w}'"))
             });
