@@ -18,7 +18,7 @@ use crate::scaffold::{self, Scaffold};
 use crate::{diff, git, review};
 
 /// Colour on a terminal unless `NO_COLOR` is set (https://no-color.org).
-fn color_for(stream_is_terminal: bool) -> bool {
+pub fn color_for(stream_is_terminal: bool) -> bool {
     stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
@@ -76,30 +76,17 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<Exit> {
     }
     let mut plan = plan::build(root, &selection, &config)?;
     // Changes silenced in harden.toml (by check or codemod id, for the file).
-    let silenced = |c: &Change| {
-        let check = crate::scan::check_of_change(c).unwrap_or(c.origin);
-        config.ignored(check, &c.path, None) || config.ignored(c.origin, &c.path, None)
-    };
-    plan.changes = plan::without(std::mem::take(&mut plan.changes), silenced, &plan.facts);
+    silence(&mut plan, &config);
     print_summary(&plan, &selection, args.verbose);
 
     if let Some(patch_path) = &args.patch {
-        let (shown, held): (Vec<Change>, Vec<Change>) = plan
-            .changes
-            .iter()
-            .cloned()
-            .partition(|c| !diff::holds_secret(&c.path, c.before.as_deref(), &c.after, &plan.secrets));
-        let held_files: std::collections::BTreeSet<&str> = held.iter().map(|c| c.path.as_str()).collect();
-        // A file with a secret in its diff stays out whole (its other changes would not apply alone).
-        let shown: Vec<Change> =
-            shown.into_iter().filter(|c| !held_files.contains(c.path.as_str())).collect();
-        for path in &held_files {
+        let (patch, count, held) = shareable_patch(&plan);
+        for path in &held {
             eprintln!("left out of the patch: {path} (its diff holds a secret; `harden apply` writes it)");
         }
-        let patch = patch_of(&shown);
         fs::write(patch_path, &patch)
             .with_context(|| format!("{}: cannot write the patch", patch_path.display()))?;
-        eprintln!("wrote {} change(s) to {}", shown.len(), patch_path.display());
+        eprintln!("wrote {count} change(s) to {}", patch_path.display());
         return Ok(Exit::Success);
     }
     if args.dry_run || args.check {
@@ -163,7 +150,7 @@ fn shell_path(path: &Path) -> String {
 
 /// Several changes to one file become one write: the first change's before,
 /// the last one's after.
-fn by_file(changes: &[Change]) -> Vec<FileWrite> {
+pub fn by_file(changes: &[Change]) -> Vec<FileWrite> {
     let mut files: BTreeMap<&str, FileWrite> = BTreeMap::new();
     for c in changes {
         files.entry(&c.path).and_modify(|w| w.after = c.after.clone()).or_insert_with(|| FileWrite {
@@ -173,6 +160,28 @@ fn by_file(changes: &[Change]) -> Vec<FileWrite> {
         });
     }
     files.into_values().collect()
+}
+
+/// The plan as one `git apply`-able patch: (patch, changes in it, files left
+/// out because their diff would show a secret — whole, since their other
+/// changes would not apply alone).
+pub fn shareable_patch(plan: &Plan) -> (String, usize, Vec<String>) {
+    let (shown, held): (Vec<&Change>, Vec<&Change>) = plan
+        .changes
+        .iter()
+        .partition(|c| !diff::holds_secret(&c.path, c.before.as_deref(), &c.after, &plan.secrets));
+    let held: std::collections::BTreeSet<String> = held.iter().map(|c| c.path.clone()).collect();
+    let shown: Vec<Change> = shown.into_iter().filter(|c| !held.contains(&c.path)).cloned().collect();
+    (patch_of(&shown), shown.len(), held.into_iter().collect())
+}
+
+/// Drops the changes `harden.toml` silences (by check or codemod id, for the file).
+pub fn silence(plan: &mut Plan, config: &Config) {
+    let silenced = |c: &Change| {
+        let check = crate::scan::check_of_change(c).unwrap_or(c.origin);
+        config.ignored(check, &c.path, None) || config.ignored(c.origin, &c.path, None)
+    };
+    plan.changes = plan::without(std::mem::take(&mut plan.changes), silenced, &plan.facts);
 }
 
 fn patch_of(changes: &[Change]) -> String {

@@ -24,8 +24,43 @@ pub enum Command {
     Undo(UndoArgs),
     /// Audit production readiness: a checklist with evidence and a score; writes nothing.
     Scan(ScanArgs),
+    /// Harden every project under a folder, in parallel, with one table of results.
+    Batch(BatchArgs),
     /// List every codemod and scaffold: id, what it does, stacks it applies to.
     List,
+}
+
+#[derive(Args, Debug)]
+pub struct BatchArgs {
+    /// The folder that holds the projects.
+    pub dir: PathBuf,
+    /// Preview only (the default): plan and scan every project, write nothing.
+    #[arg(long, conflicts_with = "yes")]
+    pub dry_run: bool,
+    /// Apply every proposed change.
+    #[arg(long, short)]
+    pub yes: bool,
+    /// Run only these codemods/scaffolds (comma-separated ids).
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Leave out these codemods/scaffolds (comma-separated ids).
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub skip: Vec<String>,
+    /// Write into git work trees with uncommitted changes too.
+    #[arg(long)]
+    pub allow_dirty: bool,
+    /// Projects processed at once (default: the number of cores).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Write a report: JSON when FILE ends in .json, else Markdown.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Write one `git apply`-able patch per project into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub patch_dir: Option<PathBuf>,
+    /// With --yes: in each clean git project, apply on a new branch NAME and commit (never pushes).
+    #[arg(long, value_name = "NAME", requires = "yes")]
+    pub branch: Option<String>,
 }
 
 #[derive(Args, Debug)]

@@ -1,6 +1,7 @@
 //! harden: make an AI-built web-app prototype production-ready, in place.
 
 mod apply;
+mod batch;
 mod cli;
 mod config;
 mod diff;
@@ -33,6 +34,7 @@ fn main() -> ExitCode {
         Command::Apply(args) => apply::run(&args),
         Command::Undo(args) => apply::undo(&args),
         Command::Scan(args) => apply::scan(&args),
+        Command::Batch(args) => batch::run(&args),
         Command::List => apply::list(),
     });
     let result = match worker.map(|handle| handle.join()) {
@@ -50,6 +52,6 @@ fn main() -> ExitCode {
     }
 }
 
-fn one_line(message: &str) -> String {
+pub(crate) fn one_line(message: &str) -> String {
     message.split_whitespace().collect::<Vec<_>>().join(" ")
 }

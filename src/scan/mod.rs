@@ -144,8 +144,18 @@ fn first_changed_line(c: &Change) -> Option<usize> {
 }
 
 pub fn report(plan: &Plan, config: &Config) -> Report {
+    build(plan, config, true)
+}
+
+/// The report as it would be once the plan's changes are made: what they
+/// fix is gone (a dry run's "after").
+pub fn report_after(plan: &Plan, config: &Config) -> Report {
+    build(plan, config, false)
+}
+
+fn build(plan: &Plan, config: &Config, with_changes: bool) -> Report {
     let mut hits = Vec::new();
-    for c in &plan.changes {
+    for c in plan.changes.iter().filter(|_| with_changes) {
         let Some(id) = check_of_change(c) else { continue };
         let Some(check) = by_id(id) else { continue };
         hits.push(Hit {
