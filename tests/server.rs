@@ -95,7 +95,7 @@ fn hardened_express_api_rejects_bad_bodies_and_stores_good_ones() {
     assert!(body.contains(r#""title":"Buy milk""#), "{body}");
     let (status, body) = request(port, "GET", "/todos", None).expect("request");
     assert_eq!(status, 200);
-    assert!(body.contains("Buy milk") && !body.contains("42"), "{body}");
+    assert!(body.contains("Buy milk") && !body.contains(r#""title":42"#), "{body}");
     assert!(hardened.contains(".limit(pageSize).offset(page * pageSize)"), "{hardened}");
     let stored = body.matches(r#""id":"#).count();
     assert_eq!(stored, 1, "exactly the good todo is stored: {body}");

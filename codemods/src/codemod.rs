@@ -80,6 +80,16 @@ impl ProjectFacts {
         (size, max.max(size))
     }
 
+    /// The folder of the app holding `path` (`""`: the root, or none).
+    pub fn app_dir(&self, path: &str) -> String {
+        self.runtimes
+            .iter()
+            .filter(|(dir, _)| dir.is_empty() || path.starts_with(&format!("{dir}/")))
+            .max_by_key(|(dir, _)| dir.len())
+            .map(|(dir, _)| dir.clone())
+            .unwrap_or_default()
+    }
+
     /// How the app holding `path` runs (`None`: no app holds it).
     pub fn runtime(&self, path: &str) -> Option<AppRuntime> {
         for_app(&self.runtimes, path).copied()

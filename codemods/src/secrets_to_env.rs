@@ -40,6 +40,16 @@ impl Codemod for SecretsToEnv {
     }
 
     fn run(&self, file: &FileCtx) -> Option<Proposal> {
+        // Tests, fixtures and mocks hold made-up credentials on purpose.
+        let lower = file.path.to_ascii_lowercase();
+        let test_code = lower.contains(".test.")
+            || lower.contains(".spec.")
+            || lower.split('/').any(|s| {
+                matches!(s, "test" | "tests" | "__tests__" | "e2e" | "fixtures" | "mocks" | "__mocks__")
+            });
+        if test_code {
+            return None;
+        }
         let mut literals = Literals { found: Vec::new(), named: Vec::new() };
         file.program.visit_with(&mut literals);
         let named = literals.named;
@@ -328,7 +338,16 @@ impl Runtime {
             if matches!(kind, Some(FileKind::Express | FileKind::Fastify)) || server_path {
                 return Runtime::Server { loads_env: app.loads_dotenv };
             }
-            return Runtime::Browser;
+            // A Vite app's browser code lives in src/; elsewhere (a Remix
+            // `app/`, config files) it may be either.
+            let dir = file.facts.app_dir(path);
+            let rel = path.strip_prefix(&format!("{dir}/")).unwrap_or(path);
+            return if dir.is_empty() && path.starts_with("src/") || !dir.is_empty() && rel.starts_with("src/")
+            {
+                Runtime::Browser
+            } else {
+                Runtime::Unknown
+            };
         }
         Runtime::Server { loads_env: app.loads_dotenv }
     }
