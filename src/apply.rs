@@ -59,7 +59,7 @@ pub fn select(only: &[String], skip: &[String], config: &Config) -> anyhow::Resu
 pub fn run(args: &ApplyArgs) -> anyhow::Result<Exit> {
     let root = project_root(&args.path)?;
     let config = Config::load(root)?;
-    let selection = select(&args.only, &args.skip, &config)?;
+    let selection = select(&args.pick.only, &args.pick.skip, &config)?;
     let previewing = args.dry_run || args.check || args.patch.is_some();
     let interactive = !previewing && !args.yes;
     if interactive && !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {

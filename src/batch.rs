@@ -180,7 +180,7 @@ fn try_one(root: &Path, name: &str, args: &BatchArgs) -> anyhow::Result<Outcome>
     // A broken package.json fails the project, not the batch.
     crate::project::read_manifest(&root.join("package.json")).map_err(|e| anyhow::anyhow!("{e}"))?;
     let config = Config::load(root)?;
-    let selection = select(&args.only, &args.skip, &config)?;
+    let selection = select(&args.pick.only, &args.pick.skip, &config)?;
     let mut plan = plan::build(root, &selection, &config)?;
     silence(&mut plan, &config);
     let report = scan::report(&plan, &config);

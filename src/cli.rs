@@ -40,12 +40,8 @@ pub struct BatchArgs {
     /// Apply every proposed change.
     #[arg(long, short)]
     pub yes: bool,
-    /// Run only these codemods/scaffolds (comma-separated ids).
-    #[arg(long, value_name = "IDS", value_delimiter = ',')]
-    pub only: Vec<String>,
-    /// Leave out these codemods/scaffolds (comma-separated ids).
-    #[arg(long, value_name = "IDS", value_delimiter = ',')]
-    pub skip: Vec<String>,
+    #[command(flatten)]
+    pub pick: Pick,
     /// Write into git work trees with uncommitted changes too.
     #[arg(long)]
     pub allow_dirty: bool,
@@ -109,12 +105,8 @@ pub struct ApplyArgs {
     /// Accept every change without prompting.
     #[arg(long, short)]
     pub yes: bool,
-    /// Run only these codemods/scaffolds (comma-separated ids).
-    #[arg(long, value_name = "IDS", value_delimiter = ',')]
-    pub only: Vec<String>,
-    /// Leave out these codemods/scaffolds (comma-separated ids).
-    #[arg(long, value_name = "IDS", value_delimiter = ',')]
-    pub skip: Vec<String>,
+    #[command(flatten)]
+    pub pick: Pick,
     /// Write even when the git work tree has uncommitted changes.
     #[arg(long)]
     pub allow_dirty: bool,
@@ -131,4 +123,15 @@ pub struct UndoArgs {
     /// Restore files even when they were changed after `apply` wrote them.
     #[arg(long)]
     pub force: bool,
+}
+
+/// Which codemods and scaffolds run (`apply`, `batch`).
+#[derive(Args, Debug)]
+pub struct Pick {
+    /// Run only these codemods/scaffolds (comma-separated ids).
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Leave out these codemods/scaffolds (comma-separated ids).
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub skip: Vec<String>,
 }
