@@ -28,6 +28,13 @@ pub enum Command {
     Batch(BatchArgs),
     /// List every codemod and scaffold: id, what it does, stacks it applies to.
     List,
+    /// The benchmark's baseline: walk, read and parse every source file with
+    /// the same swc, and nothing else.
+    #[command(hide = true)]
+    ParseOnly {
+        #[arg(default_value = ".")]
+        path: PathBuf,
+    },
 }
 
 #[derive(Args, Debug)]

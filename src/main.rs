@@ -36,6 +36,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => apply::scan(&args),
         Command::Batch(args) => batch::run(&args),
         Command::List => apply::list(),
+        Command::ParseOnly { path } => apply::parse_only(&path),
     });
     let result = match worker.map(|handle| handle.join()) {
         Ok(Ok(result)) => result,

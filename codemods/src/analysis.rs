@@ -423,3 +423,30 @@ mod tests {
         }
     }
 }
+
+/// A cheap text test: could this file hold server handlers (Express,
+/// Fastify, Next route handlers, pages API, server actions, edge functions)?
+pub fn may_be_server(text: &str) -> bool {
+    const MARKERS: &[&str] = &[
+        "express",
+        "fastify",
+        "serve(",
+        "use server",
+        "function GET",
+        "function POST",
+        "function PUT",
+        "function PATCH",
+        "function DELETE",
+        "const GET",
+        "const POST",
+        "NextApiRequest",
+        "res.status(",
+        "res.json(",
+    ];
+    MARKERS.iter().any(|m| text.contains(m))
+}
+
+/// A cheap text test: could this file be a React component or hook?
+pub fn may_be_react(text: &str) -> bool {
+    text.contains("react") || text.contains("/>") || text.contains("</")
+}

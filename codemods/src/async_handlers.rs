@@ -41,7 +41,7 @@ impl Codemod for AsyncHandlers {
     }
 
     fn may_apply(&self, text: &str) -> bool {
-        text.contains("async") || text.contains(".then(")
+        (text.contains("async") || text.contains(".then(")) && crate::analysis::may_be_react(text)
     }
 
     fn run(&self, file: &FileCtx) -> Option<Proposal> {

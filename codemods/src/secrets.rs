@@ -76,22 +76,26 @@ const SIGNING_NAMES: &[&str] = &[
 /// for its minimum length; a connection string needs a known scheme and a
 /// password; a signing secret needs a JWT or session name nearby.
 pub fn may_hold(text: &str) -> bool {
-    let opens_string = |at: usize| {
-        let before = &text[..at];
-        before.ends_with(['"', '\'', '`']) || before.ends_with("Bearer ")
+    // One pass over the string openings, dispatching on the first byte.
+    let starts = |rest: &str| {
+        let rest = rest.strip_prefix("Bearer ").unwrap_or(rest);
+        match rest.as_bytes().first() {
+            Some(b'e') => rest.starts_with("eyJ"),
+            Some(b's' | b'r' | b'w' | b'g' | b'x' | b'h' | b'A') => {
+                PREFIXES.iter().any(|(prefix, min, _)| {
+                    rest.starts_with(prefix)
+                        && rest
+                            .bytes()
+                            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+                            .count()
+                            >= *min
+                })
+            }
+            _ => false,
+        }
     };
-    let prefixed = PREFIXES.iter().any(|(prefix, min, _)| {
-        text.match_indices(prefix).any(|(at, _)| {
-            opens_string(at)
-                && text[at..]
-                    .bytes()
-                    .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
-                    .count()
-                    >= *min
-        })
-    });
-    prefixed
-        || text.match_indices("eyJ").any(|(at, _)| opens_string(at))
+    let opened = memchr::memchr3_iter(b'"', b'\'', b'`', text.as_bytes()).any(|i| starts(&text[i + 1..]));
+    opened
         || text.match_indices("://").any(|(at, _)| {
             let scheme =
                 text[..at].rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '+')).next().unwrap_or("");

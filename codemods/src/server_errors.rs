@@ -44,7 +44,7 @@ impl Codemod for ServerErrors {
     }
 
     fn may_apply(&self, text: &str) -> bool {
-        text.contains("async") || text.contains("express")
+        (text.contains("async") || text.contains("express")) && crate::analysis::may_be_server(text)
     }
 
     fn run(&self, file: &FileCtx) -> Option<Proposal> {

@@ -61,6 +61,7 @@ impl Codemod for ValidateInput {
         [".json()", ".body", ".query", ".params", "FormData", ".formData()", "searchParams"]
             .iter()
             .any(|p| text.contains(p))
+            && crate::analysis::may_be_server(text)
     }
 
     fn run(&self, file: &FileCtx) -> Option<Proposal> {

@@ -2,6 +2,8 @@
 //! sources' text (cheap, and each a heuristic stated plainly in its
 //! message, so a reader can judge it).
 
+use rayon::prelude::*;
+
 use super::{by_id, Check, Hit};
 use crate::plan::Plan;
 
@@ -129,21 +131,32 @@ pub fn run(plan: &Plan) -> Vec<Hit> {
     let rate_limited = RATE_LIMITERS.iter().any(|r| manifests.contains(r) || all_text(r));
     // An app-wide gate: Next middleware, or `app.use(…)`/`router.use(…)` of
     // something that authenticates, covers every route behind it.
-    let gated = |path: &str| {
-        let app = plan.project.app_of(path).map_or("", |a| a.dir.as_str());
-        texts.iter().any(|(p, t)| {
-            let in_app = app.is_empty() || p.starts_with(&format!("{app}/"));
+    let gated_apps: std::collections::HashSet<&str> = texts
+        .iter()
+        .filter(|(p, t)| {
             let name = p.rsplit('/').next().unwrap_or(p);
             let middleware = name.starts_with("middleware.") && AUTH_MARKERS.iter().any(|m| t.contains(m));
-            let used = t.lines().any(|l| {
-                let l = l.to_ascii_lowercase();
-                l.contains(".use(")
-                    && ["auth", "token", "session", "jwt", "passport", "clerk"].iter().any(|w| l.contains(w))
-            });
-            in_app && (middleware || used)
+            middleware
+                || (t.contains(".use(")
+                    && t.lines().any(|l| {
+                        let l = l.to_ascii_lowercase();
+                        l.contains(".use(")
+                            && ["auth", "token", "session", "jwt", "passport", "clerk"]
+                                .iter()
+                                .any(|w| l.contains(w))
+                    }))
         })
+        .map(|(p, _)| plan.project.app_of(p).map_or("", |a| a.dir.as_str()))
+        .collect();
+    let gated = |path: &str| {
+        let app = plan.project.app_of(path).map_or("", |a| a.dir.as_str());
+        gated_apps.contains(app) || gated_apps.contains("")
     };
-    for (path, text) in &texts {
+    // Each file on its own, in parallel.
+    let per_file: Vec<Hit> = texts
+        .par_iter()
+        .flat_map_iter(|(path, text)| {
+            let mut hits = Vec::new();
         let server = server_file(path, text);
         let lower = path.to_ascii_lowercase();
         let auth_route =
@@ -186,7 +199,7 @@ pub fn run(plan: &Plan) -> Vec<Hit> {
                 ));
             }
         }
-        let star = [
+        let star = text.contains("credentials") && [
             "origin: \"*\"",
             "origin: '*'",
             "origin: true",
@@ -208,10 +221,10 @@ pub fn run(plan: &Plan) -> Vec<Hit> {
                 "CORS allows any origin together with credentials".into(),
             ));
         }
-        let stripe_events = text.contains("checkout.session.completed")
+        let stripe_events = text.contains("stripe") && (text.contains("checkout.session.completed")
             || text.contains("invoice.paid")
             || text.contains("payment_intent.succeeded")
-            || text.contains("customer.subscription");
+            || text.contains("customer.subscription"));
         let webhook = stripe_events
             && (path.contains("webhook") || text.contains("webhook") || text.contains("stripe-signature"));
         if webhook && server {
@@ -256,7 +269,10 @@ pub fn run(plan: &Plan) -> Vec<Hit> {
                 }
             }
         }
-    }
+                hits
+        })
+        .collect();
+    hits.extend(per_file);
     // Per app: operations.
     for app in &plan.project.apps {
         let has = |name: &str| app.frameworks.iter().any(|f| f.name == name);
