@@ -178,3 +178,36 @@ fn fail_on_gates_and_ignore_silences() {
     assert!(!shown.contains("fetch-ok · "), "{shown}");
     assert!(shown.contains("supabase-errors · "), "{shown}");
 }
+
+#[test]
+fn a_planted_secret_appears_in_no_scan_or_batch_output() {
+    const SECRET: &str = "sk-proj-Zq8vX2mN4bR7tY1uK9wE3sD6fG0hJ5lP2aC8xV4n";
+    let copy = copy_fixture("express-prisma");
+    assert!(fs::read_to_string(copy.root.join("src/lib/ai.ts")).expect("read").contains(SECRET));
+    let mut outputs = Vec::new();
+    for format in ["text", "json", "sarif", "markdown"] {
+        let out = run(&["scan", "--format", format], &copy.root);
+        outputs.push((format.to_string(), stdout(&out) + &stderr(&out)));
+    }
+    let parent = copy.root.parent().expect("parent").to_path_buf();
+    let report = parent.join("batch.json");
+    let patches = parent.join("patches");
+    let out = harden()
+        .arg("batch")
+        .arg(&parent)
+        .arg("--report")
+        .arg(&report)
+        .arg("--patch-dir")
+        .arg(&patches)
+        .output()
+        .expect("runs");
+    outputs.push(("batch".into(), stdout(&out) + &stderr(&out)));
+    outputs.push(("batch report".into(), fs::read_to_string(&report).expect("report")));
+    for patch in fs::read_dir(&patches).expect("patches") {
+        let patch = patch.expect("entry").path();
+        outputs.push((patch.display().to_string(), fs::read_to_string(&patch).expect("patch")));
+    }
+    for (name, text) in outputs {
+        assert!(!text.contains(SECRET) && !text.contains("Zq8vX2mN4b"), "{name} shows the secret");
+    }
+}
