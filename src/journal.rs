@@ -213,6 +213,19 @@ pub fn undo(root: &Path, force: bool) -> anyhow::Result<Undone> {
             conflicts.join(", ")
         ));
     }
+    // A run killed mid-write can leave its temp files behind: they go first.
+    let mut folders: Vec<std::path::PathBuf> =
+        journal.files.iter().filter_map(|e| root.join(&e.path).parent().map(Path::to_path_buf)).collect();
+    folders.sort();
+    folders.dedup();
+    for folder in folders {
+        for stray in fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let name = stray.file_name().to_string_lossy().into_owned();
+            if name.starts_with(".harden-") && name.ends_with(".tmp") {
+                let _ = fs::remove_file(stray.path());
+            }
+        }
+    }
     let mut undone = Undone { restored: Vec::new(), kept, deleted: Vec::new(), unchanged: 0 };
     for (entry, action) in actions {
         let path = root.join(&entry.path);

@@ -120,8 +120,7 @@ pub fn harden_file(
     facts: &ProjectFacts,
 ) -> Result<FileOutcome, ParseError> {
     let mut outcome = FileOutcome::default();
-    let active: Vec<&dyn Codemod> = codemods.iter().copied().filter(|c| c.may_apply(text)).collect();
-    if active.is_empty() && !env::may_read(text) {
+    if !codemods.iter().any(|c| c.may_apply(text)) && !env::may_read(text) {
         return Ok(outcome);
     }
     let (bom, body) = match text.strip_prefix(BOM) {
@@ -134,7 +133,13 @@ pub fn harden_file(
     let mut style = Style::detect(&current, &parsed.program);
     let mut bindings = Bindings::of(&parsed.program);
     let mut clients = std::cell::OnceCell::new();
-    for codemod in active {
+    // Each codemod's text test on the text as the previous ones left it: an
+    // earlier change can make a later codemod apply (paginate reads req.query,
+    // which validate-input then validates).
+    for &codemod in codemods {
+        if !codemod.may_apply(&current) {
+            continue;
+        }
         let notes = std::cell::RefCell::new(Notes::default());
         let ctx = FileCtx {
             path,

@@ -94,15 +94,34 @@ fn parse_with(text: &str, syntax: Syntax) -> Result<Parsed, ParseError> {
         return Err(ParseError { line: 1, col: 1, message: "file too large to parse".into() });
     }
     let end = BytePos(text.len() as u32 + 1);
-    let input = StringInput::new(text, BytePos(1), end);
-    let mut parser = Parser::new(syntax, input, None);
-    match parser.parse_program() {
-        Ok(program) => Ok(Parsed { program, recovered_errors: parser.take_errors().len() }),
-        Err(error) => {
-            let (line, col) = line_col(text, lo(error.span()));
-            Err(ParseError { line, col, message: error.kind().msg().into_owned() })
+    // A parser that panics on odd input (swc has debug assertions a mutated
+    // file can trip) fails this file, not the run.
+    PARSING.with(|p| p.set(true));
+    let result = std::panic::catch_unwind(|| {
+        let input = StringInput::new(text, BytePos(1), end);
+        let mut parser = Parser::new(syntax, input, None);
+        match parser.parse_program() {
+            Ok(program) => Ok(Parsed { program, recovered_errors: parser.take_errors().len() }),
+            Err(error) => {
+                let (line, col) = line_col(text, lo(error.span()));
+                Err(ParseError { line, col, message: error.kind().msg().into_owned() })
+            }
         }
-    }
+    });
+    PARSING.with(|p| p.set(false));
+    result.unwrap_or_else(|_| {
+        Err(ParseError { line: 1, col: 1, message: "the parser failed on this file".into() })
+    })
+}
+
+thread_local! {
+    static PARSING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether this thread is inside the parser (a panic hook stays quiet there:
+/// the file is reported as not parsing).
+pub fn parsing() -> bool {
+    PARSING.with(|p| p.get())
 }
 
 /// Where bracket nesting first exceeds [`MAX_NESTING`] (brackets inside strings

@@ -1,0 +1,153 @@
+//! Property test: the fixture sources, mutated (ranges cut or doubled, tokens
+//! and odd characters inserted, line endings and a BOM mixed in), never make
+//! harden panic, never give an output that parses worse than its input, and
+//! what harden writes proposes nothing on a second run.
+
+use std::fs;
+use std::path::Path;
+
+use harden_codemods::{all, harden_file, parse, Lang, ProjectFacts};
+use proptest::prelude::*;
+
+fn quiet_parser_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let default_hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !parse::parsing() {
+                default_hook(info);
+            }
+        }));
+    });
+}
+
+fn sources() -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut out = Vec::new();
+    for codemod in fs::read_dir(&root).expect("fixtures").flatten() {
+        for case in fs::read_dir(codemod.path()).expect("cases").flatten() {
+            for file in fs::read_dir(case.path()).expect("files").flatten() {
+                let name = file.file_name().to_string_lossy().into_owned();
+                if name.starts_with("input.") {
+                    let ext = name.rsplit('.').next().unwrap_or("ts").to_string();
+                    let path = fs::read_to_string(case.path().join("path"))
+                        .map(|p| p.trim().to_string())
+                        .unwrap_or_else(|_| format!("src/components/example.{ext}"));
+                    out.push((path, fs::read_to_string(file.path()).expect("read")));
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+const TOKENS: &[&str] = &[
+    "{",
+    "}",
+    "(",
+    ")",
+    ";",
+    "\"",
+    "'",
+    "`",
+    "\r\n",
+    "\n",
+    "\u{feff}",
+    "async ",
+    "await ",
+    "=>",
+    "<div>",
+    "</div>",
+    "/*",
+    "*/",
+    "//",
+    "${",
+    "é",
+    "🦀",
+    "\u{2028}",
+    "return ",
+    "try {",
+    "} catch (e) {}",
+    ".from(\"x\").select()",
+    "fetch(url)",
+    "req.body",
+    " as any",
+    "!",
+];
+
+#[derive(Debug, Clone)]
+enum Mutation {
+    Cut(usize, usize),
+    Double(usize, usize),
+    Insert(usize, usize),
+    Crlf,
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    prop_oneof![
+        (any::<usize>(), 0usize..40).prop_map(|(a, n)| Mutation::Cut(a, n)),
+        (any::<usize>(), 0usize..80).prop_map(|(a, n)| Mutation::Double(a, n)),
+        (any::<usize>(), 0..TOKENS.len()).prop_map(|(a, t)| Mutation::Insert(a, t)),
+        Just(Mutation::Crlf),
+    ]
+}
+
+/// The nearest char boundary at or before `at`.
+fn boundary(text: &str, at: usize) -> usize {
+    let mut at = at % (text.len() + 1);
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn mutate(text: &str, m: &Mutation) -> String {
+    match *m {
+        Mutation::Cut(a, n) => {
+            let a = boundary(text, a);
+            let b = boundary(text, (a + n).min(text.len()));
+            format!("{}{}", &text[..a], &text[b.max(a)..])
+        }
+        Mutation::Double(a, n) => {
+            let a = boundary(text, a);
+            let b = boundary(text, (a + n).min(text.len())).max(a);
+            format!("{}{}{}", &text[..b], &text[a..b], &text[b..])
+        }
+        Mutation::Insert(a, t) => {
+            let a = boundary(text, a);
+            format!("{}{}{}", &text[..a], TOKENS[t], &text[a..])
+        }
+        Mutation::Crlf => text.replace('\n', "\r\n"),
+    }
+}
+
+fn recovered(text: &str, lang: Lang) -> Option<usize> {
+    parse::parse(text.trim_start_matches('\u{feff}'), lang).ok().map(|p| p.recovered_errors)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, .. ProptestConfig::default() })]
+
+    #[test]
+    fn mutated_sources_never_break(index in any::<usize>(), mutations in proptest::collection::vec(mutation(), 1..4)) {
+        quiet_parser_panics();
+        let sources = sources();
+        let (path, original) = &sources[index % sources.len()];
+        let lang = Lang::from_path(path).expect("a JS/TS path");
+        let mut text = original.clone();
+        for m in &mutations {
+            text = mutate(&text, m);
+        }
+        let facts = ProjectFacts::default();
+        let codemods: Vec<_> = all().to_vec();
+        let Ok(outcome) = harden_file(path, &text, lang, &codemods, &facts) else { return Ok(()) };
+        let Some(last) = outcome.changes.last() else { return Ok(()) };
+        let before = recovered(&text, lang);
+        let after = recovered(&last.after, lang);
+        prop_assert!(after.is_some(), "{path}: the output does not parse");
+        prop_assert!(after <= before || before.is_none(), "{path}: the output parses worse");
+        let again = harden_file(path, &last.after, lang, &codemods, &facts).expect("the output parses");
+        prop_assert!(again.changes.is_empty(), "{path}: a second run proposes {:?}", again.changes.iter().map(|c| c.codemod).collect::<Vec<_>>());
+    }
+}
