@@ -1,6 +1,8 @@
 //! Whenever a run dies, every file is exactly as it was or exactly as
 //! reviewed, and `harden undo` gets the rest back: `apply --yes` killed
-//! (SIGKILL) at many points on a large project.
+//! (SIGKILL) at many points on a large project. Hostile projects (huge and
+//! binary files, pathological package.json and .gitignore, 100,000 files)
+//! get a note or a skip in bounded time.
 
 mod common;
 
@@ -79,4 +81,69 @@ fn killed_at_any_point_every_file_is_old_or_new_and_undo_restores() {
         );
     }
     assert!(interrupted > 0, "no run was actually interrupted; the test proves nothing");
+}
+
+/// Runs `apply --dry-run` and says how long it took.
+fn timed_dry_run(root: &Path) -> (std::process::Output, Duration) {
+    let start = std::time::Instant::now();
+    let out = run(&["apply", "--dry-run"], root);
+    (out, start.elapsed())
+}
+
+#[test]
+fn hostile_projects_get_a_note_or_a_skip_in_bounded_time() {
+    let copy = copy_fixture("bolt-app");
+    let root = &copy.root;
+    // A 50 MB minified file, a binary file with a .ts name, a .gitignore of
+    // thousands of wildcard patterns.
+    let minified: String = "var a=function(b){return b+1};".repeat(50 * 1024 * 1024 / 30);
+    fs::write(root.join("src/vendor.min.js"), &minified).expect("write");
+    fs::write(root.join("src/bundle.js"), &minified).expect("write");
+    fs::write(root.join("src/blob.ts"), [0u8, 159, 146, 150, 0, 1, 2, 255].repeat(1000)).expect("write");
+    let patterns: String = (0..5000).map(|i| format!("**/*{i}*/**/*.{i}x*\n")).collect();
+    let gitignore = fs::read_to_string(root.join(".gitignore")).unwrap_or_default();
+    fs::write(root.join(".gitignore"), gitignore + &patterns).expect("write");
+    let (out, took) = timed_dry_run(root);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let notes = stderr(&out);
+    assert!(
+        notes.contains("src/bundle.js") && notes.contains("MB"),
+        "the huge file is skipped with a note:\n{notes}"
+    );
+    assert!(notes.contains("src/blob.ts"), "the binary file is skipped with a note:\n{notes}");
+    assert!(took < Duration::from_secs(60), "took {took:?}");
+
+    // A package.json nested 100,000 levels deep, then one of 8 MB.
+    fs::write(root.join("package.json"), "[".repeat(100_000)).expect("write");
+    let (out, _) = timed_dry_run(root);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("package.json: invalid JSON"), "{}", stderr(&out));
+    let deps: Vec<String> = (0..200_000).map(|i| format!("\"pkg-{i}\": \"^1.0.{i}\"")).collect();
+    fs::write(
+        root.join("package.json"),
+        format!("{{\"name\":\"big\",\"dependencies\":{{{}}}}}", deps.join(",")),
+    )
+    .expect("write");
+    let (out, took) = timed_dry_run(root);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(took < Duration::from_secs(60), "took {took:?}");
+}
+
+#[test]
+fn a_hundred_thousand_files_in_bounded_time() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    fs::write(root.join("package.json"), "{\"name\":\"many\",\"dependencies\":{\"react\":\"^18.3.1\"}}")
+        .expect("write");
+    for d in 0..100 {
+        let folder = root.join(format!("src/m{d}"));
+        fs::create_dir_all(&folder).expect("mkdir");
+        for f in 0..1000 {
+            fs::write(folder.join(format!("f{f}.ts")), format!("export const v{f} = {f};\n")).expect("write");
+        }
+    }
+    let (out, took) = timed_dry_run(root);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("100000 source files"), "{}", stderr(&out));
+    assert!(took < Duration::from_secs(120), "took {took:?}");
 }
