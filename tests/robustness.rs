@@ -149,3 +149,107 @@ fn a_hundred_thousand_files_in_bounded_time() {
     assert!(stderr(&out).contains("100000 source files"), "{}", stderr(&out));
     assert!(took < Duration::from_secs(120), "took {took:?}");
 }
+
+const FETCHES: &str =
+    "export async function f() {\n  const res = await fetch('/x');\n  return res.json();\n}\n";
+
+#[test]
+fn odd_names_long_paths_and_case_variants_apply_and_undo() {
+    let copy = copy_fixture("bolt-app");
+    let root = &copy.root;
+    let long = (0..8).map(|i| format!("folder-with-a-rather-long-name-{i}")).collect::<Vec<_>>().join("/");
+    let names = [
+        format!("src/{long}/a-file-whose-name-is-also-quite-long-indeed.ts"),
+        "src/with space/my file.ts".to_string(),
+        "src/ünïcödé/日本語.ts".to_string(),
+        "src/cases/App.ts".to_string(),
+        "src/cases/app.ts".to_string(),
+    ];
+    for name in &names {
+        let path = root.join(name);
+        fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        fs::write(&path, FETCHES).expect("write");
+    }
+    let original = snapshot(root);
+    let out = run(&["apply", "--yes", "--only", "fetch-ok"], root);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for name in &names {
+        let text = fs::read_to_string(root.join(name)).expect("read");
+        assert!(text.contains("if (!res.ok)"), "{name} was hardened");
+    }
+    let out = run(&["undo"], root);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(changed(&original, &snapshot(root)).is_empty());
+}
+
+#[test]
+fn a_link_out_of_the_project_is_never_written_through() {
+    let outside = tempfile::tempdir().expect("tmp");
+    let target = outside.path().join("shared.ts");
+    fs::write(&target, FETCHES).expect("write");
+    let copy = copy_fixture("bolt-app");
+    std::os::unix::fs::symlink(&target, copy.root.join("src/shared.ts")).expect("link");
+    let out = run(&["apply", "--yes", "--only", "fetch-ok"], &copy.root);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("src/shared.ts"), "the link is reported:\n{}", stderr(&out));
+    assert_eq!(fs::read_to_string(&target).expect("read"), FETCHES, "the file outside is untouched");
+}
+
+#[test]
+fn a_full_disk_stops_the_write_and_loses_nothing() {
+    // A small tmpfs as the disk; where mounting is not allowed, there is nothing to test.
+    let mount = tempfile::tempdir().expect("tmp");
+    let copy = copy_fixture("lovable-app");
+    let size: u64 = snapshot(&copy.root).values().map(|b| b.len() as u64 + 4096).sum::<u64>() + 64 * 1024;
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+        .arg(mount.path())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("cannot mount a tmpfs here: the full-disk test does not run");
+        return;
+    }
+    struct Unmount<'a>(&'a Path);
+    impl Drop for Unmount<'_> {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(self.0).status();
+        }
+    }
+    let _unmount = Unmount(mount.path());
+    let root = mount.path().join("app");
+    fs::create_dir_all(&root).expect("mkdir");
+    for (path, bytes) in snapshot(&copy.root) {
+        let target = root.join(&path);
+        fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
+        fs::write(&target, bytes).expect("the project fits");
+    }
+    // Fill what is left but a little.
+    let filler = vec![b'x'; 4096];
+    let mut fill = fs::File::create(mount.path().join("filler")).expect("filler");
+    while std::io::Write::write_all(&mut fill, &filler).is_ok() {}
+    drop(fill);
+    let original = snapshot(&root);
+    let out = run(&["apply", "--yes"], &root);
+    assert_eq!(out.status.code(), Some(2), "a full disk is an error: {}", stderr(&out));
+    assert_eq!(
+        stderr(&out).trim().lines().last().map(|l| l.starts_with("harden")),
+        Some(true),
+        "{}",
+        stderr(&out)
+    );
+    let now = snapshot(&root);
+    for (path, bytes) in &now {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        if name.starts_with(".harden-") {
+            continue;
+        }
+        assert!(original.get(path) == Some(bytes) || !original.contains_key(path), "{path} was half-written");
+    }
+    // With room again, undo (if anything was written) gets the originals back.
+    fs::remove_file(mount.path().join("filler")).expect("free");
+    let out = run(&["undo", "--force"], &root);
+    assert!(out.status.success() || stderr(&out).contains("nothing to undo"), "{}", stderr(&out));
+    let restored = snapshot(&root);
+    assert!(changed(&original, &restored).is_empty(), "{:?}", changed(&original, &restored));
+}
