@@ -191,7 +191,10 @@ pub fn build(root: &Path, selection: &Selection, config: &Config) -> anyhow::Res
     }
     let mut kept = Vec::new();
     let tracked = |path: &str| git::is_tracked(root, path);
-    let source_paths: Vec<String> = sources.iter().map(|s| s.rel.clone()).collect();
+    // The sources as read once, by path, for scaffolds and the scan's checks.
+    let mut read: Vec<(String, String)> =
+        sources.iter().zip(texts).filter_map(|(s, t)| Some((s.rel.clone(), t.ok()?))).collect();
+    read.sort_by(|a, b| a.0.cmp(&b.0));
     if !moved.is_empty() {
         // The moved values go to the local .env, which git must ignore.
         let ctx = scaffold::Context {
@@ -200,7 +203,7 @@ pub fn build(root: &Path, selection: &Selection, config: &Config) -> anyhow::Res
             env_reads: &env_reads,
             tracked: &tracked,
             planned: &changes,
-            sources: &source_paths,
+            sources: &read,
         };
         let mut local = scaffold::dotenv::local_env_changes(&ctx, &moved, &mut notes);
         let ctx = scaffold::Context { planned: &[changes.clone(), local.clone()].concat(), ..ctx };
@@ -214,7 +217,7 @@ pub fn build(root: &Path, selection: &Selection, config: &Config) -> anyhow::Res
             env_reads: &env_reads,
             tracked: &tracked,
             planned: &changes,
-            sources: &source_paths,
+            sources: &read,
         };
         let out = s.run(&ctx);
         // What the files it writes read from the environment, for .env.example.
@@ -245,7 +248,7 @@ pub fn build(root: &Path, selection: &Selection, config: &Config) -> anyhow::Res
         findings,
         kept,
         secrets: moved.into_iter().map(|(_, _, value)| value).collect(),
-        texts: sources.iter().zip(texts).filter_map(|(s, t)| Some((s.rel.clone(), t.ok()?))).collect(),
+        texts: read,
         elapsed: started.elapsed(),
         facts,
     })

@@ -450,3 +450,50 @@ pub fn may_be_server(text: &str) -> bool {
 pub fn may_be_react(text: &str) -> bool {
     text.contains("react") || text.contains("/>") || text.contains("</")
 }
+
+/// The top-level items of a module, or a script's statements as items.
+pub fn module_items(program: &Program) -> std::borrow::Cow<'_, [swc_core::ecma::ast::ModuleItem]> {
+    use swc_core::ecma::ast::ModuleItem;
+    match program {
+        Program::Module(m) => std::borrow::Cow::Borrowed(&m.body),
+        Program::Script(s) => std::borrow::Cow::Owned(s.body.iter().cloned().map(ModuleItem::Stmt).collect()),
+    }
+}
+
+/// `"use client"`, `"use strict"`: a string statement at the top.
+pub fn is_directive(item: &swc_core::ecma::ast::ModuleItem) -> bool {
+    use swc_core::ecma::ast::{Expr, Lit, ModuleItem, Stmt};
+    matches!(item, ModuleItem::Stmt(Stmt::Expr(e)) if matches!(&*e.expr, Expr::Lit(Lit::Str(_))))
+}
+
+/// `const x = require("…")` at the top of a CommonJS file.
+pub fn is_require(item: &swc_core::ecma::ast::ModuleItem) -> bool {
+    use swc_core::ecma::ast::{Callee, Decl, Expr, ModuleItem, Stmt};
+    let ModuleItem::Stmt(Stmt::Decl(Decl::Var(v))) = item else { return false };
+    v.decls.iter().all(|d| {
+        matches!(d.init.as_deref(), Some(Expr::Call(c))
+            if matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if &*i.sym == "require")))
+    })
+}
+
+/// The file's head: its leading directives, imports and top-level
+/// `require`s — what inserted declarations go after.
+pub fn head(items: &[swc_core::ecma::ast::ModuleItem]) -> &[swc_core::ecma::ast::ModuleItem] {
+    use swc_core::ecma::ast::{ModuleDecl, ModuleItem};
+    let n = items
+        .iter()
+        .take_while(|i| {
+            matches!(i, ModuleItem::ModuleDecl(ModuleDecl::Import(_))) || is_directive(i) || is_require(i)
+        })
+        .count();
+    &items[..n]
+}
+
+/// Whether the file opens with the directive (`"use client"`, `"use server"`).
+pub fn uses_directive(program: &Program, directive: &str) -> bool {
+    use swc_core::ecma::ast::{Expr, Lit, ModuleItem, Stmt};
+    let Program::Module(m) = program else { return false };
+    m.body.iter().take_while(|i| is_directive(i)).any(|i| {
+        matches!(i, ModuleItem::Stmt(Stmt::Expr(e)) if matches!(&*e.expr, Expr::Lit(Lit::Str(s)) if s.value.to_string_lossy() == directive))
+    })
+}

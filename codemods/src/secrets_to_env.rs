@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use swc_core::ecma::ast::{Decl, Expr, Lit, ModuleDecl, ModuleItem, Pat, Program, Stmt};
 use swc_core::ecma::visit::{Visit, VisitWith};
 
+use crate::analysis::{head, is_directive, module_items, uses_directive};
 use crate::codemod::{Codemod, FileCtx, Proposal, Severity};
 use crate::edit::{line_end, Edit};
 use crate::parse::range;
@@ -360,17 +361,6 @@ enum Read {
     Required(String),
 }
 
-fn uses_directive(program: &Program, directive: &str) -> bool {
-    let Program::Module(m) = program else { return false };
-    m.body.iter().take_while(|i| is_directive(i)).any(|i| {
-        matches!(i, ModuleItem::Stmt(Stmt::Expr(e)) if matches!(&*e.expr, Expr::Lit(Lit::Str(s)) if s.value.to_string_lossy() == directive))
-    })
-}
-
-fn is_directive(item: &ModuleItem) -> bool {
-    matches!(item, ModuleItem::Stmt(Stmt::Expr(e)) if matches!(&*e.expr, Expr::Lit(Lit::Str(_))))
-}
-
 /// String literals (and template literals without expressions) in
 /// expressions: not types, import sources or JSX text.
 struct Literals {
@@ -473,24 +463,8 @@ fn top_level_inits(program: &Program) -> Vec<usize> {
 
 /// After the imports, directives and top-level `require`s.
 fn insertion_point(file: &FileCtx) -> usize {
-    let items: Vec<ModuleItem> = match file.program {
-        Program::Module(m) => m.body.clone(),
-        Program::Script(s) => s.body.iter().cloned().map(ModuleItem::Stmt).collect(),
-    };
-    let is_require = |i: &ModuleItem| {
-        let ModuleItem::Stmt(Stmt::Decl(Decl::Var(v))) = i else { return false };
-        v.decls.iter().all(|d| {
-            matches!(d.init.as_deref(), Some(Expr::Call(c)) if matches!(&c.callee,
-            swc_core::ecma::ast::Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if &*i.sym == "require")))
-        })
-    };
-    let head = items
-        .iter()
-        .take_while(|i| {
-            matches!(i, ModuleItem::ModuleDecl(ModuleDecl::Import(_))) || is_directive(i) || is_require(i)
-        })
-        .last();
-    match (head, items.first()) {
+    let items = module_items(file.program);
+    match (head(&items).last(), items.first()) {
         (Some(i), _) => line_end(file.text, range(i).end),
         // Before the first statement and the comment attached to it (a file
         // header set off by a blank line stays on top).

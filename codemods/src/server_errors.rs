@@ -198,7 +198,7 @@ impl FileKind {
             let route = route.strip_suffix("/index").unwrap_or(route);
             return Some(FileKind::PagesApi { route: format!("/api/{route}") });
         }
-        if uses_directive(file.program, "use server") {
+        if crate::analysis::uses_directive(file.program, "use server") {
             return Some(FileKind::ServerActions);
         }
         if imports_module(file.program, "express") || requires_express(file.program) {
@@ -209,13 +209,6 @@ impl FileKind {
         }
         None
     }
-}
-
-fn uses_directive(program: &Program, directive: &str) -> bool {
-    let Program::Module(m) = program else { return false };
-    m.body.first().is_some_and(|i| {
-        matches!(i, ModuleItem::Stmt(Stmt::Expr(e)) if matches!(&*e.expr, Expr::Lit(Lit::Str(s)) if s.value.to_string_lossy() == directive))
-    })
 }
 
 fn imports_module(program: &Program, module: &str) -> bool {

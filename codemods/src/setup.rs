@@ -5,12 +5,12 @@
 //! returned) or why it left the file alone.
 
 use swc_core::ecma::ast::{
-    AssignTarget, CallExpr, Callee, Expr, ExprOrSpread, Lit, MemberExpr, MemberProp, ModuleDecl, ModuleItem,
-    Pat, Program, SimpleAssignTarget, Stmt,
+    AssignTarget, CallExpr, Callee, Expr, ExprOrSpread, MemberExpr, MemberProp, ModuleDecl, ModuleItem, Pat,
+    Program, SimpleAssignTarget, Stmt,
 };
 use swc_core::ecma::visit::{Visit, VisitWith};
 
-use crate::analysis::unparen;
+use crate::analysis::{head, is_directive, module_items, unparen};
 use crate::edit::{apply, line_end, line_indent, line_start, Edit};
 use crate::parse::{parse, range, Lang};
 use crate::style::Style;
@@ -23,53 +23,10 @@ fn finish(text: &str, lang: Lang, edits: Vec<Edit>) -> Outcome {
     Ok(after)
 }
 
-fn items(program: &Program) -> Vec<ModuleItem> {
-    match program {
-        Program::Module(m) => m.body.clone(),
-        Program::Script(s) => s.body.iter().cloned().map(ModuleItem::Stmt).collect(),
-    }
-}
-
-fn is_directive(item: &ModuleItem) -> bool {
-    matches!(item, ModuleItem::Stmt(Stmt::Expr(e)) if matches!(&*e.expr, Expr::Lit(Lit::Str(_))))
-}
-
-/// Whether the file is CommonJS: no `import`/`export` anywhere at its top.
-pub fn is_commonjs(text: &str, lang: Lang) -> bool {
-    parse(text, lang).is_ok_and(|p| !items(&p.program).iter().any(|i| matches!(i, ModuleItem::ModuleDecl(_))))
-}
-
-/// Whether the module imports or requires `source` already.
-pub fn imports(text: &str, lang: Lang, source: &str) -> bool {
-    let Ok(parsed) = parse(text, lang) else { return false };
-    struct Finder<'s> {
-        source: &'s str,
-        found: bool,
-    }
-    impl Visit for Finder<'_> {
-        fn visit_import_decl(&mut self, d: &swc_core::ecma::ast::ImportDecl) {
-            self.found |= d.src.value.to_string_lossy() == self.source;
-        }
-        fn visit_call_expr(&mut self, c: &CallExpr) {
-            let require = matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if &*i.sym == "require"));
-            let dynamic = matches!(&c.callee, Callee::Import(_));
-            if require || dynamic {
-                if let Some(Expr::Lit(Lit::Str(s))) = c.args.first().map(|a| &*a.expr) {
-                    self.found |= s.value.to_string_lossy() == self.source;
-                }
-            }
-            c.visit_children_with(self);
-        }
-    }
-    let mut f = Finder { source, found: false };
-    parsed.program.visit_with(&mut f);
-    f.found
-}
-
 /// The statement `line` (an import or require) placed first in the file,
 /// after its directives (`"use client"`), ahead of every other import.
 fn first_line_edit(text: &str, program: &Program, line: &str, style: &Style) -> Edit {
-    let all = items(program);
+    let all = module_items(program);
     let eol = style.eol;
     match all.iter().take_while(|i| is_directive(i)).last() {
         Some(d) => Edit::insert(line_end(text, range(d).end), format!("{eol}{line}")),
@@ -86,21 +43,8 @@ fn first_line_edit(text: &str, program: &Program, line: &str, style: &Style) -> 
 
 /// After the last import (or require) at the top of the file.
 fn after_imports(text: &str, program: &Program) -> Option<usize> {
-    let all = items(program);
-    let is_require = |i: &ModuleItem| {
-        let ModuleItem::Stmt(Stmt::Decl(swc_core::ecma::ast::Decl::Var(v))) = i else { return false };
-        v.decls.iter().all(|d| {
-            matches!(d.init.as_deref(), Some(Expr::Call(c)) if matches!(&c.callee,
-            Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if &*i.sym == "require")))
-        })
-    };
-    all.iter()
-        .take_while(|i| {
-            matches!(i, ModuleItem::ModuleDecl(ModuleDecl::Import(_))) || is_directive(i) || is_require(i)
-        })
-        .filter(|i| !is_directive(i))
-        .last()
-        .map(|i| line_end(text, range(i).end))
+    let items = module_items(program);
+    head(&items).iter().rfind(|i| !is_directive(i)).map(|i| line_end(text, range(i).end))
 }
 
 /// A React entry (`src/main.tsx`): `import "<instrument>"` first, and render
@@ -193,13 +137,15 @@ impl Visit for RootFinder {
 }
 
 /// The Express app of a file: the name `express()` is assigned to, if the
-/// file also starts the server (`<app>.listen(…)`).
-pub fn express_app(text: &str, lang: Lang) -> Option<String> {
+/// file also starts the server (`<app>.listen(…)`), and whether the file is
+/// CommonJS (no `import`/`export` at its top).
+pub fn express_app(text: &str, lang: Lang) -> Option<(String, bool)> {
     let parsed = parse(text, lang).ok()?;
     let mut finder = ExpressFinder::default();
     parsed.program.visit_with(&mut finder);
     let app = finder.app?;
-    finder.listens.contains(&app).then_some(app)
+    let commonjs = !module_items(&parsed.program).iter().any(|i| matches!(i, ModuleItem::ModuleDecl(_)));
+    finder.listens.contains(&app).then_some((app, commonjs))
 }
 
 #[derive(Default)]
@@ -241,7 +187,7 @@ pub fn express_entry(text: &str, lang: Lang, app: &str, instrument: Option<&str>
     let program = &parsed.program;
     let style = Style::detect(text, program);
     let (semi, eol) = (style.semi(), style.eol);
-    let commonjs = !items(program).iter().any(|i| matches!(i, ModuleItem::ModuleDecl(_)));
+    let commonjs = !module_items(program).iter().any(|i| matches!(i, ModuleItem::ModuleDecl(_)));
     let mut edits = Vec::new();
     if let Some(instrument) = instrument {
         let line = if commonjs {
@@ -252,7 +198,7 @@ pub fn express_entry(text: &str, lang: Lang, app: &str, instrument: Option<&str>
         edits.push(first_line_edit(text, program, &line, &style));
     }
     // The first top-level `app.use((err, req, res, next) => …)`, else `app.listen(…)`.
-    let top: Vec<ModuleItem> = items(program);
+    let top = module_items(program);
     let target = top
         .iter()
         .find(|i| {
@@ -310,7 +256,7 @@ pub fn next_config(text: &str, lang: Lang) -> Outcome {
     let options = "{ silent: !process.env.CI }";
     let mut exported: Option<std::ops::Range<usize>> = None;
     let mut commonjs = false;
-    for item in items(program) {
+    for item in module_items(program).iter() {
         match &item {
             ModuleItem::ModuleDecl(ModuleDecl::ExportDefaultExpr(e)) => exported = Some(range(&*e.expr)),
             ModuleItem::Stmt(Stmt::Expr(e)) => {
@@ -400,7 +346,7 @@ mod tests {
     #[test]
     fn express_error_handler_before_the_apps_own() {
         let text = "import express from 'express';\nimport cors from 'cors';\n\nconst app = express();\napp.use(cors());\napp.get('/', (_req, res) => res.send('ok'));\n\napp.use((err, req, res, next) => {\n  res.status(500).end();\n});\n\napp.listen(3000);\n";
-        assert_eq!(express_app(text, Lang::Js).as_deref(), Some("app"));
+        assert_eq!(express_app(text, Lang::Js), Some(("app".to_string(), false)));
         let out = express_entry(text, Lang::Js, "app", Some("./instrument.js")).expect("edited");
         assert!(out.starts_with("import './instrument.js';\nimport express"), "{out}");
         assert!(out.contains("import cors from 'cors';\nimport * as Sentry from '@sentry/node';\n"), "{out}");

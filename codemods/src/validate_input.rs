@@ -226,13 +226,7 @@ impl Codemod for ValidateInput {
         let text = file.text;
         let style = file.style;
         let eol = style.eol;
-        let after_imports = items
-            .iter()
-            .take_while(|i| {
-                matches!(i, ModuleItem::ModuleDecl(ModuleDecl::Import(_))) || is_directive(i) || is_require(i)
-            })
-            .last()
-            .map(|i| range(i).end);
+        let after_imports = crate::analysis::head(items).last().map(|i| range(i).end);
         let mut block = String::new();
         if zod.needs_import {
             let source = if edge { format!("npm:zod@{major}") } else { "zod".to_string() };
@@ -279,19 +273,6 @@ impl Codemod for ValidateInput {
             ),
         })
     }
-}
-
-/// `const x = require("…")` at the top of a CommonJS file.
-fn is_require(item: &ModuleItem) -> bool {
-    let ModuleItem::Stmt(Stmt::Decl(Decl::Var(v))) = item else { return false };
-    v.decls.iter().all(|d| {
-        matches!(d.init.as_deref(), Some(Expr::Call(c))
-            if matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if &*i.sym == "require")))
-    })
-}
-
-fn is_directive(item: &ModuleItem) -> bool {
-    matches!(item, ModuleItem::Stmt(Stmt::Expr(e)) if matches!(&*e.expr, Expr::Lit(Lit::Str(_))))
 }
 
 /// The file's zod import: reused when there is one; `None` when `z` means

@@ -34,21 +34,24 @@ pub struct Context<'a> {
     pub tracked: &'a dyn Fn(&str) -> Option<bool>,
     /// The changes planned before this scaffold runs.
     pub planned: &'a [Change],
-    /// The project's source files (relative paths).
-    pub sources: &'a [String],
+    /// The project's source files as the plan read them: (path, text), by path.
+    pub sources: &'a [(String, String)],
 }
 
 impl Context<'_> {
     /// The source files inside the app folder `dir` (`""`: all of them).
-    pub fn sources_of<'s>(&'s self, dir: &'s str) -> impl Iterator<Item = &'s String> + 's {
-        self.sources.iter().filter(move |p| dir.is_empty() || p.starts_with(&format!("{dir}/")))
+    pub fn sources_of<'s>(&'s self, dir: &'s str) -> impl Iterator<Item = &'s (String, String)> + 's {
+        self.sources.iter().filter(move |(p, _)| dir.is_empty() || p.starts_with(&format!("{dir}/")))
     }
 
     /// The text of `path` once the planned changes are made (`None`: absent).
     pub fn text(&self, path: &str) -> Option<String> {
-        match self.planned.iter().rev().find(|c| c.path == path) {
-            Some(c) => Some(c.after.clone()),
-            None => fs::read_to_string(self.root.join(path)).ok(),
+        if let Some(c) = self.planned.iter().rev().find(|c| c.path == path) {
+            return Some(c.after.clone());
+        }
+        match self.sources.binary_search_by(|(p, _)| p.as_str().cmp(path)) {
+            Ok(i) => Some(self.sources[i].1.clone()),
+            Err(_) => fs::read_to_string(self.root.join(path)).ok(),
         }
     }
 }

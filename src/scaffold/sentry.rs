@@ -209,15 +209,16 @@ fn next(ctx: &Context, app: &App, out: &mut Output) {
 
 fn express(ctx: &Context, app: &App, out: &mut Output, manifest: &str) {
     // The file that creates the app and starts the server.
-    let found = ctx.sources_of(&app.dir).find_map(|path| {
+    let found = ctx.sources_of(&app.dir).find_map(|(path, _)| {
+        // As the codemods left it: server-errors may have edited it.
         let text = ctx.text(path)?;
         if !(text.contains("express(") && text.contains(".listen(")) {
             return None;
         }
         let lang = Lang::from_path(path)?;
-        setup::express_app(&text, lang).map(|name| (path.clone(), text, lang, name))
+        setup::express_app(&text, lang).map(|(name, commonjs)| (path.clone(), text, lang, name, commonjs))
     });
-    let Some((entry, text, lang, app_name)) = found else {
+    let Some((entry, text, lang, app_name, commonjs)) = found else {
         out.kept.push((
             join(&app.dir, "package.json"),
             "no file that creates the Express app and calls listen()".into(),
@@ -229,7 +230,7 @@ fn express(ctx: &Context, app: &App, out: &mut Output, manifest: &str) {
     let instrument = join(dir, &format!("instrument.{ext}"));
     let module =
         manifest.contains("\"type\": \"module\"") || manifest.contains("\"type\":\"module\"") || ext == "mjs";
-    let commonjs_file = ext == "cjs" || (lang == Lang::Js && setup::is_commonjs(&text, lang));
+    let commonjs_file = ext == "cjs" || (lang == Lang::Js && commonjs);
     // ES modules need the instrument loaded with `--import` by the scripts
     // that start the entry; CommonJS (and TypeScript compiled to it) imports
     // it first.

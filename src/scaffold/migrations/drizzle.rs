@@ -18,17 +18,16 @@ pub fn run(ctx: &Context, app: &App, out: &mut Output) {
         return;
     }
     // The file that defines the tables, and the dialect it uses.
-    let found = ctx.sources_of(&app.dir).find_map(|path| {
-        let text = ctx.text(path)?;
+    let found = ctx.sources_of(&app.dir).find_map(|(path, text)| {
         let dialect = [("pgTable(", "postgresql"), ("mysqlTable(", "mysql"), ("sqliteTable(", "sqlite")]
             .iter()
             .find(|(call, _)| text.contains(call))
             .map(|(_, d)| *d)?;
-        Some((path.clone(), dialect, text.contains("process.env.DATABASE_URL")))
+        Some((path.clone(), dialect))
     });
-    let Some((schema, dialect, _)) = found else { return };
+    let Some((schema, dialect)) = found else { return };
     // PGlite and SQLite files are set up differently (a driver, a path).
-    let uses = |m: &str| ctx.sources.iter().any(|p| ctx.text(p).is_some_and(|t| t.contains(m)));
+    let uses = |m: &str| ctx.sources.iter().any(|(_, t)| t.contains(m));
     if uses("drizzle-orm/pglite") || uses("drizzle-orm/better-sqlite3") || uses("drizzle-orm/libsql") {
         out.kept.push((
             join(&app.dir, "package.json"),

@@ -294,8 +294,7 @@ fn quoted_literal_ident(name: &str) -> String {
 /// on with `.eq("col", …)` in the same chain.
 fn code_tables(ctx: &Context) -> BTreeMap<String, BTreeSet<String>> {
     let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for path in ctx.sources {
-        let Some(text) = ctx.text(path) else { continue };
+    for (_, text) in ctx.sources {
         if !text.contains("supabase") {
             continue;
         }
