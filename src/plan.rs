@@ -143,11 +143,7 @@ pub fn build(root: &Path, selection: &Selection, config: &Config) -> anyhow::Res
                         .findings
                         .into_iter()
                         .map(|f| Finding {
-                            check: if f.severity == Severity::Critical {
-                                "browser-secret"
-                            } else {
-                                "hardcoded-secret"
-                            },
+                            check: f.check,
                             severity: f.severity,
                             path: source.rel.clone(),
                             line: Some(f.line),

@@ -112,7 +112,7 @@ impl Project {
         let mut root_manifest = None;
         for dir in app_dirs(root) {
             let manifest_path = root.join(&dir).join("package.json");
-            let shown = join_rel(&dir, "package.json");
+            let shown = join(&dir, "package.json");
             let manifest = match read_manifest(&manifest_path) {
                 Ok(m) => m,
                 Err(message) => {
@@ -221,7 +221,8 @@ impl Project {
     }
 }
 
-fn join_rel(dir: &str, name: &str) -> String {
+/// `dir/name`, or `name` when `dir` is the root (`""`).
+pub fn join(dir: &str, name: &str) -> String {
     if dir.is_empty() {
         name.to_string()
     } else {

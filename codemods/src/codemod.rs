@@ -164,7 +164,7 @@ pub struct Notes {
     /// Targets left alone on purpose: (offset, reason).
     pub left_alone: Vec<(usize, &'static str)>,
     /// Problems it cannot fix by editing: (offset, severity, message).
-    pub findings: Vec<(usize, Severity, String)>,
+    pub findings: Vec<(usize, &'static str, Severity, String)>,
     /// Values its edits move out of the code into the local `.env`: (name, value).
     pub env: Vec<(String, String)>,
 }
@@ -183,9 +183,10 @@ impl FileCtx<'_> {
         self.notes.borrow_mut().left_alone.push((at, reason));
     }
 
-    /// Reports a problem the codemod does not fix (never with a secret's value).
-    pub fn report(&self, at: usize, severity: Severity, message: String) {
-        self.notes.borrow_mut().findings.push((at, severity, message));
+    /// Reports a problem the codemod does not fix, under the scan check it
+    /// belongs to (never with a secret's value).
+    pub fn report(&self, at: usize, check: &'static str, severity: Severity, message: String) {
+        self.notes.borrow_mut().findings.push((at, check, severity, message));
     }
 
     /// Says that the proposal moves `value` out of the code into `name`.

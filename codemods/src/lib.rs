@@ -92,6 +92,8 @@ pub struct FileOutcome {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Finding {
     pub severity: Severity,
+    /// The scan check it belongs to (`browser-secret`, `hardcoded-secret`).
+    pub check: &'static str,
     pub codemod: &'static str,
     pub line: usize,
     pub message: String,
@@ -157,9 +159,9 @@ pub fn harden_file(
             let line = edit::line_of(&current, at);
             outcome.left_alone.push(LeftAlone { codemod: codemod.id(), line, reason });
         }
-        for (at, severity, message) in notes.findings {
+        for (at, check, severity, message) in notes.findings {
             let line = edit::line_of(&current, at);
-            outcome.findings.push(Finding { severity, codemod: codemod.id(), line, message });
+            outcome.findings.push(Finding { severity, check, codemod: codemod.id(), line, message });
         }
         let Some(proposal) = proposal else {
             continue;

@@ -32,28 +32,18 @@ pub fn add_dependencies(text: &str, section: &str, deps: &[(&str, &str)]) -> Res
 
     let out = match members.iter().find(|m| m.key == section) {
         Some(m) if root.get(section).is_some_and(Value::is_object) => {
+            let open = m.value.start;
             let entries =
-                members_of_object(body, m.value.start).ok_or("package.json: could not read its structure")?;
-            let mut lines: Vec<(String, String)> =
-                entries.iter().map(|e| (e.key.clone(), body[e.value.clone()].to_string())).collect();
-            let sorted = lines.windows(2).all(|w| w[0].0 <= w[1].0);
-            for (name, version) in &missing {
-                let entry = (name.to_string(), quote(version));
-                match lines.iter().position(|(k, _)| sorted && k.as_str() > *name) {
-                    Some(i) => lines.insert(i, entry),
-                    None => lines.push(entry),
-                }
+                members_of_object(body, open).ok_or("package.json: could not read its structure")?;
+            if entries.is_empty() {
+                let inner = format!("{unit}{unit}");
+                let lines = missing.iter().map(|(n, v)| format!("{inner}{}: {}", quote(n), quote(v)));
+                let object =
+                    format!("{{{eol}{}{eol}{unit}}}", lines.collect::<Vec<_>>().join(&format!(",{eol}")));
+                format!("{}{object}{}", &body[..m.value.start], &body[m.value.end..])
+            } else {
+                insert_members(body, open, &entries, &missing)
             }
-            let inner = format!("{unit}{unit}");
-            let object = format!(
-                "{{{eol}{}{eol}{unit}}}",
-                lines
-                    .iter()
-                    .map(|(k, v)| format!("{inner}{}: {v}", quote(k)))
-                    .collect::<Vec<_>>()
-                    .join(&format!(",{eol}"))
-            );
-            format!("{}{object}{}", &body[..m.value.start], &body[m.value.end..])
         }
         Some(_) => return Err(format!("package.json: `{section}` is not an object")),
         None => {
@@ -74,6 +64,45 @@ pub fn add_dependencies(text: &str, section: &str, deps: &[(&str, &str)]) -> Res
     };
     serde_json::from_str::<Value>(&out).map_err(|e| format!("package.json: edit failed ({e})"))?;
     Ok(Some(format!("{bom}{out}")))
+}
+
+/// `body` with `missing` added to the object opening at `open`, whose
+/// members are `entries` (at least one): sorted in when its keys are sorted,
+/// last otherwise, each written with the separator and colon spacing its
+/// neighbours use. Nothing else in the object is touched.
+fn insert_members(body: &str, open: usize, entries: &[Member], missing: &[(&str, &str)]) -> String {
+    let quote = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""));
+    let first = &entries[0];
+    let key_end = skip_value(body.as_bytes(), first.key_start).unwrap_or(first.key_start);
+    let colon = &body[key_end..first.value.start];
+    // What stands between two members: `,\n    `, `, `, `,`.
+    let sep = match entries.get(1) {
+        Some(second) => body[first.value.end..second.key_start].to_string(),
+        None => format!(",{}", &body[open + 1..first.key_start]),
+    };
+    let member = |(name, version): &(&str, &str)| format!("{}{colon}{}", quote(name), quote(version));
+    let sorted = entries.windows(2).all(|w| w[0].key <= w[1].key);
+    let mut missing = missing.to_vec();
+    if sorted {
+        missing.sort_by_key(|(name, _)| *name);
+    }
+    let mut pending = missing.iter().peekable();
+    let mut out = String::with_capacity(body.len() + 64 * missing.len());
+    let mut from = 0;
+    for entry in entries.iter().filter(|_| sorted) {
+        while let Some(dep) = pending.next_if(|(name, _)| entry.key.as_str() > *name) {
+            out.push_str(&body[from..entry.key_start]);
+            from = entry.key_start;
+            out.push_str(&format!("{}{sep}", member(dep)));
+        }
+    }
+    let last_end = entries[entries.len() - 1].value.end;
+    out.push_str(&body[from..last_end]);
+    for dep in pending {
+        out.push_str(&format!("{sep}{}", member(dep)));
+    }
+    out.push_str(&body[last_end..]);
+    out
 }
 
 struct Member {
@@ -261,6 +290,25 @@ mod tests {
         assert_eq!(
             add_dependencies("{}", "dependencies", &[("x", "1")]).expect("valid").as_deref(),
             Some("{\n  \"dependencies\": {\n    \"x\": \"1\"\n  }\n}")
+        );
+    }
+
+    #[test]
+    fn compact_objects_get_members_in_their_own_style() {
+        let text = "{\n  \"scripts\": { \"dev\": \"vite\" },\n  \"dependencies\": {\"react\":\"^18.3.1\",\"zod\":\"^3.25.0\"}\n}\n";
+        let out = add_dependencies(text, "scripts", &[("db:migrate", "prisma migrate deploy")])
+            .expect("valid")
+            .expect("changed");
+        assert_eq!(
+            out,
+            "{\n  \"scripts\": { \"db:migrate\": \"prisma migrate deploy\", \"dev\": \"vite\" },\n  \"dependencies\": {\"react\":\"^18.3.1\",\"zod\":\"^3.25.0\"}\n}\n"
+        );
+        let out = add_dependencies(text, "dependencies", &[("@sentry/react", "^10.0.0")])
+            .expect("valid")
+            .expect("changed");
+        assert!(
+            out.contains("{\"@sentry/react\":\"^10.0.0\",\"react\":\"^18.3.1\",\"zod\":\"^3.25.0\"}"),
+            "{out}"
         );
     }
 

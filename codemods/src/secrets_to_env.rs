@@ -26,6 +26,9 @@ use crate::server_errors::FileKind;
 pub struct SecretsToEnv;
 
 const HELPER: &str = "requiredEnv";
+/// The scan checks its findings belong to.
+const BROWSER_SECRET: &str = "browser-secret";
+const HARDCODED_SECRET: &str = "hardcoded-secret";
 
 impl Codemod for SecretsToEnv {
     fn id(&self) -> &'static str {
@@ -123,6 +126,7 @@ impl Codemod for SecretsToEnv {
             } else if browser_key {
                 file.report(
                     r.start,
+                    HARDCODED_SECRET,
                     Severity::Medium,
                     format!("{} in browser code: anyone can read it; restrict it to your sites and APIs in the Google Cloud console", kind.what),
                 );
@@ -141,6 +145,7 @@ impl Codemod for SecretsToEnv {
                             };
                         file.report(
                             r.start,
+                            BROWSER_SECRET,
                             Severity::Critical,
                             format!(
                                 "{} in browser code: anyone who opens the app can read it{rls}. Rotate it now and move the calls that need it to a server or an edge function",
@@ -152,6 +157,7 @@ impl Codemod for SecretsToEnv {
                     Runtime::NextShared => {
                         file.report(
                             r.start,
+                            HARDCODED_SECRET,
                             Severity::High,
                             format!("{} in code that may run in the browser: move it to a server-only module that reads process.env.{}", kind.what, kind.env),
                         );
@@ -160,6 +166,7 @@ impl Codemod for SecretsToEnv {
                     Runtime::Server { loads_env: false } => {
                         file.report(
                             r.start,
+                            HARDCODED_SECRET,
                             Severity::High,
                             format!("{} in the code: move it to process.env.{}; this app does not load .env yet (add dotenv, or start node with --env-file=.env)", kind.what, kind.env),
                         );
@@ -168,6 +175,7 @@ impl Codemod for SecretsToEnv {
                     Runtime::Unknown => {
                         file.report(
                             r.start,
+                            HARDCODED_SECRET,
                             Severity::High,
                             format!(
                                 "{} in the code: move it to an environment variable ({})",
@@ -217,6 +225,7 @@ impl Codemod for SecretsToEnv {
                 Some(v) if v != value => {
                     file.report(
                         r.start,
+                        HARDCODED_SECRET,
                         Severity::High,
                         format!(
                             "a second, different {} in this file: left as it is; move it by hand",

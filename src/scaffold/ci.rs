@@ -11,7 +11,7 @@ use std::fs;
 use serde_json::json;
 
 use super::{propose, render, Context, Output, Scaffold};
-use crate::project::App;
+use crate::project::{join, App};
 
 pub struct Ci;
 
@@ -253,14 +253,6 @@ impl Job {
             "install": self.install,
             "steps": self.steps.iter().map(|s| json!({ "name": s.name, "run": s.run })).collect::<Vec<_>>(),
         })
-    }
-}
-
-fn join(dir: &str, file: &str) -> String {
-    if dir.is_empty() {
-        file.to_string()
-    } else {
-        format!("{dir}/{file}")
     }
 }
 

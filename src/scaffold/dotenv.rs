@@ -8,6 +8,7 @@ use serde_json::json;
 use super::{propose, render, Context};
 use crate::files::Note;
 use crate::plan::Change;
+use crate::project::join;
 
 /// Where Supabase edge functions live; their env files sit there too.
 pub const FUNCTIONS_DIR: &str = "supabase/functions";
@@ -65,21 +66,7 @@ pub fn value(raw: &str) -> String {
 
 /// The deepest app folder holding `path` (`""`: the root).
 pub fn app_dir(ctx: &Context, path: &str) -> String {
-    ctx.project
-        .apps
-        .iter()
-        .filter(|a| a.dir.is_empty() || path.starts_with(&format!("{}/", a.dir)))
-        .max_by_key(|a| a.dir.len())
-        .map(|a| a.dir.clone())
-        .unwrap_or_default()
-}
-
-pub fn join(dir: &str, file: &str) -> String {
-    if dir.is_empty() {
-        file.to_string()
-    } else {
-        format!("{dir}/{file}")
-    }
+    ctx.project.app_of(path).map(|a| a.dir.clone()).unwrap_or_default()
 }
 
 /// The local `.env` files that receive the values `secrets-to-env` moved out

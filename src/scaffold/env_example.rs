@@ -12,9 +12,10 @@ use harden_codemods::env::{prisma_reads, Via};
 use harden_codemods::Severity;
 use serde_json::json;
 
-use super::dotenv::{app_dir, join, FUNCTIONS_DIR};
+use super::dotenv::{app_dir, FUNCTIONS_DIR};
 use super::{dotenv, propose, render, Context, Output, Scaffold};
 use crate::plan::Finding;
+use crate::project::join;
 
 pub struct EnvExample;
 

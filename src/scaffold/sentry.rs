@@ -19,8 +19,8 @@ use harden_codemods::parse::Lang;
 use harden_codemods::setup;
 use serde_json::json;
 
-use super::dotenv::join;
 use super::{propose, render, Context, Output, Scaffold};
+use crate::project::join;
 use crate::project::App;
 
 pub struct Sentry;

@@ -5,8 +5,8 @@
 use serde_json::json;
 
 use super::ID;
+use crate::project::join;
 use crate::project::App;
-use crate::scaffold::dotenv::join;
 use crate::scaffold::{propose, render, Context, Output};
 
 pub fn run(ctx: &Context, app: &App, out: &mut Output) {

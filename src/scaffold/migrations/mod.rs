@@ -10,9 +10,9 @@ mod supabase;
 
 use harden_codemods::Severity;
 
-use super::dotenv::join;
 use super::{propose, Context, Output, Scaffold};
 use crate::plan::Finding;
+use crate::project::join;
 
 pub struct Migrations;
 
