@@ -372,35 +372,7 @@ impl Finder<'_> {
     }
 
     fn destructured(&mut self, stmt: &Stmt, pattern: &ObjectPat, chain: &Chain, rest: &[&Stmt]) {
-        let mut error_name = None;
-        let mut data_name = None;
-        for prop in &pattern.props {
-            match prop {
-                ObjectPatProp::Assign(a) if &*a.key.sym == "error" => error_name = Some("error".to_string()),
-                ObjectPatProp::Assign(a) if &*a.key.sym == "data" => data_name = Some("data".to_string()),
-                ObjectPatProp::KeyValue(kv) => {
-                    let key = match &kv.key {
-                        PropName::Ident(i) => i.sym.to_string(),
-                        PropName::Str(s) => s.value.to_string_lossy().into_owned(),
-                        _ => continue,
-                    };
-                    let value = match &*kv.value {
-                        Pat::Ident(b) => Some(b.id.sym.to_string()),
-                        _ => None,
-                    };
-                    match key.as_str() {
-                        "error" => match value {
-                            Some(v) => error_name = Some(v),
-                            None => return, // `error: { message }`: read in its own way
-                        },
-                        "data" => data_name = value,
-                        _ => {}
-                    }
-                }
-                ObjectPatProp::Rest(_) => return,
-                _ => {}
-            }
-        }
+        let Some((error_name, data_name)) = result_names(pattern) else { return };
         // `.single()` makes "no row" an error, and `auth.getUser()` makes "no
         // session" one: code that branches on the data handles those cases
         // its own way (`if (!user) navigate("/login")`).
@@ -503,35 +475,7 @@ impl Finder<'_> {
             let Some(chain) = self.clients.chain(&value.expr) else { continue };
             match elem {
                 Pat::Object(object) => {
-                    let mut error_name = None;
-                    let mut data_name = None;
-                    for prop in &object.props {
-                        match prop {
-                            ObjectPatProp::Assign(a) if &*a.key.sym == "error" => {
-                                error_name = Some("error".to_string())
-                            }
-                            ObjectPatProp::KeyValue(kv) => {
-                                let key = match &kv.key {
-                                    PropName::Ident(i) => i.sym.to_string(),
-                                    _ => continue,
-                                };
-                                let value = match &*kv.value {
-                                    Pat::Ident(b) => Some(b.id.sym.to_string()),
-                                    _ => None,
-                                };
-                                match key.as_str() {
-                                    "error" => match value {
-                                        Some(v) => error_name = Some(v),
-                                        None => return,
-                                    },
-                                    "data" => data_name = value,
-                                    _ => {}
-                                }
-                            }
-                            ObjectPatProp::Rest(_) => return,
-                            _ => {}
-                        }
-                    }
+                    let Some((error_name, data_name)) = result_names(object) else { return };
                     match error_name {
                         Some(name) if is_read(&name, rest) => {}
                         Some(name) => checks.push(self.check(&name, &chain)),
@@ -564,6 +508,37 @@ impl Finder<'_> {
 }
 
 /// The names bound by the `data` part of a `{ data, error }` pattern.
+/// The names a `{ data, error }` pattern binds: (error, data). `None` when it
+/// takes the result apart its own way (`...rest`, `error: { message }`).
+fn result_names(pattern: &ObjectPat) -> Option<(Option<String>, Option<String>)> {
+    let (mut error, mut data) = (None, None);
+    for prop in &pattern.props {
+        match prop {
+            ObjectPatProp::Assign(a) if &*a.key.sym == "error" => error = Some("error".to_string()),
+            ObjectPatProp::Assign(a) if &*a.key.sym == "data" => data = Some("data".to_string()),
+            ObjectPatProp::KeyValue(kv) => {
+                let key = match &kv.key {
+                    PropName::Ident(i) => i.sym.to_string(),
+                    PropName::Str(s) => s.value.to_string_lossy().into_owned(),
+                    _ => continue,
+                };
+                let value = match &*kv.value {
+                    Pat::Ident(b) => Some(b.id.sym.to_string()),
+                    _ => None,
+                };
+                match key.as_str() {
+                    "error" => error = Some(value?),
+                    "data" => data = value,
+                    _ => {}
+                }
+            }
+            ObjectPatProp::Rest(_) => return None,
+            _ => {}
+        }
+    }
+    Some((error, data))
+}
+
 fn data_names(pattern: &ObjectPat) -> Vec<String> {
     let mut names = Vec::new();
     for prop in &pattern.props {
