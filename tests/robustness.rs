@@ -100,6 +100,15 @@ fn hostile_projects_get_a_note_or_a_skip_in_bounded_time() {
     fs::write(root.join("src/vendor.min.js"), &minified).expect("write");
     fs::write(root.join("src/bundle.js"), &minified).expect("write");
     fs::write(root.join("src/blob.ts"), [0u8, 159, 146, 150, 0, 1, 2, 255].repeat(1000)).expect("write");
+    // Nesting no person writes (it overflowed harden's stack, aborting the run).
+    let head = "export async function f() {\n  const res = await fetch(\"/x\");\n  return res.json();\n}\n";
+    fs::write(
+        root.join("src/deep.tsx"),
+        format!("{head}export const C = () => {}{};\n", "<a>".repeat(100_000), "</a>".repeat(100_000)),
+    )
+    .expect("write");
+    fs::write(root.join("src/chain.ts"), format!("{head}export const x = {}1;\n", "a=>".repeat(100_000)))
+        .expect("write");
     let patterns: String = (0..5000).map(|i| format!("**/*{i}*/**/*.{i}x*\n")).collect();
     let gitignore = fs::read_to_string(root.join(".gitignore")).unwrap_or_default();
     fs::write(root.join(".gitignore"), gitignore + &patterns).expect("write");
@@ -111,6 +120,12 @@ fn hostile_projects_get_a_note_or_a_skip_in_bounded_time() {
         "the huge file is skipped with a note:\n{notes}"
     );
     assert!(notes.contains("src/blob.ts"), "the binary file is skipped with a note:\n{notes}");
+    for deep in ["src/deep.tsx", "src/chain.ts"] {
+        assert!(
+            notes.contains(&format!("{deep}:")) && notes.contains("levels deep"),
+            "{deep} is skipped with a note:\n{notes}"
+        );
+    }
     assert!(took < Duration::from_secs(60), "took {took:?}");
 
     // A package.json nested 100,000 levels deep, then one of 8 MB.

@@ -7,6 +7,7 @@ pub mod codemod;
 pub mod edit;
 pub mod env;
 pub mod fetch_ok;
+pub mod nesting;
 pub mod package_json;
 pub mod paginate;
 pub mod parse;
@@ -27,7 +28,7 @@ pub use parse::{Lang, ParseError};
 use style::Style;
 
 /// The stack a thread that parses needs: swc's descent is recursive, and a
-/// nesting of [`parse::MAX_NESTING`] levels must fit (reserved, not used).
+/// what [`nesting`] lets through must fit (reserved, not used).
 pub const STACK_SIZE: usize = 256 << 20;
 
 /// Versions harden adds to `package.json` when a change needs a package the
