@@ -65,11 +65,11 @@ impl Config {
         };
         let mut config = Config::default();
         let table = doc.as_table();
+        let line_at = |span: Option<std::ops::Range<usize>>, or: usize| {
+            span.map_or(or, |s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+        };
         for (key, item) in table.iter() {
-            let line = table
-                .key(key)
-                .and_then(|k| k.span())
-                .map_or(1, |s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            let line = line_at(table.key(key).and_then(|k| k.span()), 1);
             if key == "ignore" {
                 let Some(tables) = item.as_array_of_tables() else {
                     return refuse(format!(
@@ -77,6 +77,7 @@ impl Config {
                     ));
                 };
                 for t in tables.iter() {
+                    let line = line_at(t.span(), line);
                     let text_of = |k: &str| t.get(k).and_then(|v| v.as_str()).map(str::to_string);
                     let Some(check) = text_of("check") else {
                         return refuse(format!(
@@ -93,6 +94,7 @@ impl Config {
                     return refuse(format!("{FILE}:{line}: `pagination` must be a table, like [pagination]"));
                 };
                 for (k, v) in table.iter() {
+                    let line = line_at(table.key(k).and_then(|k| k.span()), line);
                     let target = match k {
                         "page-size" => &mut config.page_size,
                         "max-page-size" => &mut config.max_page_size,
