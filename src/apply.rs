@@ -77,6 +77,7 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<Exit> {
     let mut plan = plan::build(root, &selection, &config)?;
     // Changes silenced in harden.toml (by check or codemod id, for the file).
     silence(&mut plan, &config);
+    plan::leave_out_unwritable(&mut plan, root);
     print_summary(&plan, &selection, args.verbose);
 
     if let Some(patch_path) = &args.patch {

@@ -152,6 +152,34 @@ pub fn read_source(path: &Path) -> Result<String, String> {
         .map_err(|e| format!("skipped: not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))
 }
 
+/// Why harden may not write `rel` (a read-only file, or a folder it cannot
+/// write in: permissions, a read-only mount), if it may not. A read-only file
+/// is left alone even where its folder would allow replacing it: someone
+/// marked it so.
+pub fn unwritable(root: &Path, rel: &str) -> Option<&'static str> {
+    let path = root.join(rel);
+    if fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() && m.permissions().readonly()) {
+        return Some("read-only file");
+    }
+    // The folder the file is (or will be) in, or the nearest one that exists.
+    let mut dir = path.parent();
+    while let Some(d) = dir.filter(|d| !d.exists()) {
+        dir = d.parent();
+    }
+    let dir = dir.unwrap_or(root);
+    (!folder_writable(dir)).then_some("its folder is not writable")
+}
+
+#[cfg(unix)]
+fn folder_writable(dir: &Path) -> bool {
+    rustix::fs::access(dir, rustix::fs::Access::WRITE_OK | rustix::fs::Access::EXEC_OK).is_ok()
+}
+
+#[cfg(not(unix))]
+fn folder_writable(dir: &Path) -> bool {
+    fs::metadata(dir).is_ok_and(|m| !m.permissions().readonly())
+}
+
 /// Generated code says so in its first lines (`@generated`, "automatically
 /// generated, do not edit"); its generator would undo harden's edits.
 pub fn is_generated(text: &str) -> bool {

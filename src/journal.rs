@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
+use tempfile::NamedTempFile;
 
 use crate::error::refuse;
 
@@ -46,8 +47,12 @@ fn state_dir(root: &Path) -> PathBuf {
     root.join(DIR)
 }
 
-/// Writes the files and the journal. A file changed on disk since it was read
-/// is refused before anything is written.
+/// Writes the files and the journal, in three steps so that a failure (or a
+/// kill) leaves every file old or new: the journal with copies of both; then
+/// each new content staged in a temp file beside its target (the step that
+/// needs space and permission: if it fails, the temp files go and nothing
+/// was written); then renames only. A rename that fails rolls back the ones
+/// made. A file changed on disk since it was read is refused first.
 pub fn write_all(root: &Path, writes: &[FileWrite]) -> anyhow::Result<()> {
     for w in writes {
         let path = root.join(&w.path);
@@ -65,7 +70,43 @@ pub fn write_all(root: &Path, writes: &[FileWrite]) -> anyhow::Result<()> {
         if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
             return refuse(format!("{}: is a symbolic link; harden does not write through links", w.path));
         }
+        if let Some(why) = crate::files::unwritable(root, &w.path) {
+            return refuse(format!("{}: {why}; nothing was written", w.path));
+        }
     }
+    let journal = write_journal(root, writes).map_err(|e| {
+        let _ = fs::remove_dir_all(state_dir(root).join("run.tmp"));
+        e.context("nothing was written")
+    })?;
+    let staged = match stage(root, writes, &journal) {
+        Ok(staged) => staged,
+        Err(e) => {
+            discard_journal(root);
+            return Err(e.context("nothing was written"));
+        }
+    };
+    for (i, (w, tmp)) in writes.iter().zip(staged).enumerate() {
+        let path = root.join(&w.path);
+        if let Err(e) = tmp.persist(&path) {
+            let error = anyhow::Error::new(e.error).context(format!("{}: cannot write", w.path));
+            return Err(match roll_back(root, &writes[..i], &journal) {
+                Ok(()) => {
+                    discard_journal(root);
+                    error.context("nothing was written")
+                }
+                Err(_) => error.context("some files were written; `harden undo` restores them"),
+            });
+        }
+        if let Some(dir) = path.parent() {
+            sync_dir(dir);
+        }
+    }
+    Ok(())
+}
+
+/// Copies of every file's old and new bytes and the journal listing them, in
+/// `.harden/run/`, on disk before any source file changes.
+fn write_journal(root: &Path, writes: &[FileWrite]) -> anyhow::Result<Journal> {
     let dir = state_dir(root);
     let fresh = dir.join("run.tmp");
     let _ = fs::remove_dir_all(&fresh);
@@ -93,20 +134,71 @@ pub fn write_all(root: &Path, writes: &[FileWrite]) -> anyhow::Result<()> {
     }
     durable_write(&fresh.join(JOURNAL), serde_json::to_string_pretty(&journal)?.as_bytes())
         .context("cannot write the journal")?;
-    // Swap the previous run's journal for this one in one rename, and make
-    // sure it is on disk before any source file changes.
+    // Swap the previous run's journal for this one in one rename.
     let current = dir.join("run");
     let _ = fs::remove_dir_all(&current);
     fs::rename(&fresh, &current).context("cannot install the journal")?;
     sync_dir(&dir);
-    for w in writes {
+    Ok(journal)
+}
+
+/// Each new content in a temp file beside its target, with the target's
+/// permissions. On failure the temp files are removed (on drop), and so are
+/// the folders made for new files.
+fn stage(root: &Path, writes: &[FileWrite], journal: &Journal) -> anyhow::Result<Vec<NamedTempFile>> {
+    let mut staged = Vec::with_capacity(writes.len());
+    let result = writes.iter().try_for_each(|w| -> anyhow::Result<()> {
         let path = root.join(&w.path);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).with_context(|| format!("{}: cannot create its folder", w.path))?;
-        }
-        atomic_write(&path, w.after.as_bytes()).with_context(|| format!("{}: cannot write", w.path))?;
+        let dir = path.parent().unwrap_or(root);
+        fs::create_dir_all(dir).with_context(|| format!("{}: cannot create its folder", w.path))?;
+        let tmp = staged_copy(&path, dir, w.after.as_bytes())
+            .with_context(|| format!("{}: cannot write", w.path))?;
+        staged.push(tmp);
+        Ok(())
+    });
+    if let Err(e) = result {
+        drop(staged);
+        remove_created_dirs(root, journal);
+        return Err(e);
     }
+    Ok(staged)
+}
+
+fn staged_copy(path: &Path, dir: &Path, bytes: &[u8]) -> std::io::Result<NamedTempFile> {
+    let mut tmp = tempfile::Builder::new().prefix(".harden-").suffix(".tmp").tempfile_in(dir)?;
+    tmp.as_file_mut().write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    if let Ok(meta) = fs::metadata(path) {
+        fs::set_permissions(tmp.path(), meta.permissions())?;
+    }
+    Ok(tmp)
+}
+
+/// Puts back the files already renamed into place (a failed run).
+fn roll_back(root: &Path, written: &[FileWrite], journal: &Journal) -> anyhow::Result<()> {
+    for w in written.iter().rev() {
+        let path = root.join(&w.path);
+        match &w.before {
+            Some(before) => atomic_write(&path, before.as_bytes())?,
+            None => fs::remove_file(&path)?,
+        }
+    }
+    remove_created_dirs(root, journal);
     Ok(())
+}
+
+/// Removes the folders made for new files, deepest first, when empty.
+fn remove_created_dirs(root: &Path, journal: &Journal) {
+    for entry in &journal.files {
+        for d in entry.created_dirs.iter().rev() {
+            let _ = fs::remove_dir(root.join(d));
+        }
+    }
+}
+
+/// Forgets this run's undo data (nothing of it was written).
+fn discard_journal(root: &Path) {
+    let _ = fs::remove_dir_all(state_dir(root).join("run"));
 }
 
 fn missing_dirs(root: &Path, rel: &str) -> Vec<String> {
@@ -144,13 +236,7 @@ pub fn pending(root: &Path) -> bool {
 /// Replaces `path` atomically, keeping its permissions.
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new().prefix(".harden-").suffix(".tmp").tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    if let Ok(meta) = fs::metadata(path) {
-        fs::set_permissions(tmp.path(), meta.permissions())?;
-    }
-    tmp.persist(path).map_err(|e| e.error)?;
+    staged_copy(path, dir, bytes)?.persist(path).map_err(|e| e.error)?;
     sync_dir(dir);
     Ok(())
 }
@@ -308,6 +394,64 @@ mod tests {
         assert_eq!(fs::read_to_string(root.join("a.ts")).expect("read"), "a");
         let err = write_all(root, &[write("a.ts", None, "A")]).unwrap_err();
         assert!(err.to_string().contains("a.ts: changed on disk"), "{err}");
+        // Deleted since it was read.
+        let err = write_all(root, &[write("gone.ts", Some("g"), "G")]).unwrap_err();
+        assert!(err.to_string().contains("gone.ts: changed on disk"), "{err}");
+    }
+
+    #[test]
+    fn a_write_that_cannot_be_staged_leaves_every_file_as_it_was() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        fs::write(root.join("a.ts"), "a").expect("write");
+        // `lib` is a file, so `lib/new/b.ts` cannot be made (as root too).
+        fs::write(root.join("lib"), "not a folder").expect("write");
+        let writes = [
+            write("a.ts", Some("a"), "A"),
+            write("src/new/c.ts", None, "C"),
+            write("lib/new/b.ts", None, "B"),
+        ];
+        let journal = write_journal(root, &writes).expect("journal");
+        let err = stage(root, &writes, &journal).expect_err("cannot stage");
+        assert!(format!("{err:#}").starts_with("lib/new/b.ts: cannot create its folder"), "{err:#}");
+        assert_eq!(fs::read_to_string(root.join("a.ts")).expect("read"), "a");
+        assert!(!root.join("src").exists(), "the folders made for staging are gone");
+        let names: Vec<String> = fs::read_dir(root)
+            .expect("list")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into())
+            .collect();
+        assert!(!names.iter().any(|n| n.starts_with(".harden-")), "no temp file is left: {names:?}");
+    }
+
+    #[test]
+    fn roll_back_puts_written_files_back() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        fs::write(root.join("a.ts"), "a").expect("write");
+        let writes = [write("a.ts", Some("a"), "A"), write("new/b.ts", None, "B")];
+        write_all(root, &writes).expect("written");
+        let journal: Journal =
+            serde_json::from_str(&fs::read_to_string(root.join(".harden/run/journal.json")).expect("read"))
+                .expect("journal");
+        roll_back(root, &writes, &journal).expect("rolled back");
+        assert_eq!(fs::read_to_string(root.join("a.ts")).expect("read"), "a");
+        assert!(!root.join("new").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_read_only_file_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        fs::write(root.join("a.ts"), "a").expect("write");
+        fs::write(root.join("locked.ts"), "l").expect("write");
+        fs::set_permissions(root.join("locked.ts"), fs::Permissions::from_mode(0o444)).expect("chmod");
+        let err = write_all(root, &[write("a.ts", Some("a"), "A"), write("locked.ts", Some("l"), "L")])
+            .unwrap_err();
+        assert_eq!(err.to_string(), "locked.ts: read-only file; nothing was written");
+        assert_eq!(fs::read_to_string(root.join("a.ts")).expect("read"), "a");
     }
 
     #[cfg(unix)]

@@ -425,6 +425,33 @@ pub fn without(changes: Vec<Change>, drop: impl Fn(&Change) -> bool, facts: &Pro
     out
 }
 
+/// Leaves out the changes to files harden may not write (read-only files,
+/// folders it cannot write in), with a note for each such file, so that the
+/// review shows only what can be written.
+pub fn leave_out_unwritable(plan: &mut Plan, root: &Path) {
+    let mut blocked: BTreeMap<String, (&'static str, usize)> = BTreeMap::new();
+    let mut checked = std::collections::HashSet::new();
+    for c in &plan.changes {
+        if checked.insert(c.path.as_str()) {
+            if let Some(why) = files::unwritable(root, &c.path) {
+                blocked.insert(c.path.clone(), (why, 0));
+            }
+        }
+        if let Some((_, n)) = blocked.get_mut(&c.path) {
+            *n += 1;
+        }
+    }
+    if blocked.is_empty() {
+        return;
+    }
+    for (path, (why, n)) in &blocked {
+        let s = if *n == 1 { "" } else { "s" };
+        plan.notes.push(Note { path: path.clone(), message: format!("{why}: its {n} change{s} left out") });
+    }
+    plan.notes.sort();
+    plan.changes = without(std::mem::take(&mut plan.changes), |c| blocked.contains_key(&c.path), &plan.facts);
+}
+
 /// Recomputes one codemod's change on `text`, for when an earlier change to the
 /// same file was skipped in review and the planned one no longer fits.
 pub fn recompute(change: &Change, text: &str, facts: &ProjectFacts) -> Option<Change> {

@@ -170,3 +170,22 @@ fn remember_no_records_the_skip_and_it_is_not_proposed_again() {
         stdout(&again)
     );
 }
+
+#[test]
+fn a_file_edited_during_the_review_is_refused_and_nothing_is_written() {
+    let copy = copy_fixture("lovable-app");
+    let mut s = review(&copy.root, false, "fetch-ok");
+    s.exp_string(PROMPT).expect("prompt");
+    // Someone (an editor, a formatter) saves a file harden is about to change.
+    let edited = copy.root.join("src/lib/avatar.ts");
+    let mut text = fs::read_to_string(&edited).expect("read");
+    text.push_str("// saved in the editor\n");
+    fs::write(&edited, &text).expect("edit");
+    let before = snapshot(&copy.root);
+    key(&mut s, "a");
+    s.exp_string("src/lib/avatar.ts: changed on disk since harden read it; nothing was written")
+        .expect("refused");
+    s.exp_eof().expect("ends");
+    assert_eq!(exit_code(&s), 2);
+    assert!(changed(&before, &snapshot(&copy.root)).is_empty(), "nothing was written");
+}

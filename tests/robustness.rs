@@ -211,11 +211,16 @@ fn a_link_out_of_the_project_is_never_written_through() {
 }
 
 #[test]
-fn a_full_disk_stops_the_write_and_loses_nothing() {
+fn at_any_amount_of_free_space_everything_or_nothing_is_written() {
     // A small tmpfs as the disk; where mounting is not allowed, there is nothing to test.
     let mount = tempfile::tempdir().expect("tmp");
-    let copy = copy_fixture("lovable-app");
-    let size: u64 = snapshot(&copy.root).values().map(|b| b.len() as u64 + 4096).sum::<u64>() + 64 * 1024;
+    let reference = copy_fixture("lovable-app");
+    let original = snapshot(&reference.root);
+    let out = run(&["apply", "--yes"], &reference.root);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let hardened: BTreeMap<String, Vec<u8>> =
+        snapshot(&reference.root).into_iter().filter(|(p, _)| !p.starts_with(".harden/")).collect();
+    let size: u64 = hardened.values().map(|b| b.len() as u64 + 4096).sum::<u64>() * 4 + 256 * 1024;
     let mounted = Command::new("mount")
         .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
         .arg(mount.path())
@@ -232,39 +237,124 @@ fn a_full_disk_stops_the_write_and_loses_nothing() {
         }
     }
     let _unmount = Unmount(mount.path());
-    let root = mount.path().join("app");
-    fs::create_dir_all(&root).expect("mkdir");
-    for (path, bytes) in snapshot(&copy.root) {
-        let target = root.join(&path);
-        fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
-        fs::write(&target, bytes).expect("the project fits");
-    }
-    // Fill what is left but a little.
-    let filler = vec![b'x'; 4096];
-    let mut fill = fs::File::create(mount.path().join("filler")).expect("filler");
-    while std::io::Write::write_all(&mut fill, &filler).is_ok() {}
-    drop(fill);
-    let original = snapshot(&root);
-    let out = run(&["apply", "--yes"], &root);
-    assert_eq!(out.status.code(), Some(2), "a full disk is an error: {}", stderr(&out));
-    assert_eq!(
-        stderr(&out).trim().lines().last().map(|l| l.starts_with("harden")),
-        Some(true),
-        "{}",
-        stderr(&out)
-    );
-    let now = snapshot(&root);
-    for (path, bytes) in &now {
-        let name = path.rsplit('/').next().unwrap_or(path);
-        if name.starts_with(".harden-") {
-            continue;
+    // Named as the reference is: the workflow names its project.
+    let root = mount.path().join("lovable-app");
+    let (mut failed, mut staging_failed, mut free) = (0, 0, 0u64);
+    loop {
+        // The original project, then a disk full but for `free` bytes.
+        let _ = fs::remove_dir_all(&root);
+        for (path, bytes) in &original {
+            let target = root.join(path);
+            fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
+            fs::write(&target, bytes).expect("the project fits");
         }
-        assert!(original.get(path) == Some(bytes) || !original.contains_key(path), "{path} was half-written");
+        let filler = mount.path().join("filler");
+        let mut fill = fs::File::create(&filler).expect("filler");
+        let mut filled = 0u64;
+        while std::io::Write::write_all(&mut fill, &[b'x'; 4096]).is_ok() {
+            filled += 4096;
+        }
+        fill.set_len(filled.saturating_sub(free)).expect("make room");
+        drop(fill);
+        let out = run(&["apply", "--yes"], &root);
+        let now: BTreeMap<String, Vec<u8>> =
+            snapshot(&root).into_iter().filter(|(p, _)| !p.starts_with(".harden/")).collect();
+        fs::remove_file(&filler).expect("free");
+        if out.status.success() {
+            assert_eq!(changed(&hardened, &now), Vec::<String>::new(), "{free} bytes free: all written");
+            break;
+        }
+        failed += 1;
+        let err = stderr(&out);
+        // Past the journal: a temp file beside its target could not be written.
+        staging_failed += usize::from(err.contains(": cannot write:"));
+        assert_eq!(out.status.code(), Some(2), "{free} bytes free: {err}");
+        assert!(err.trim().lines().last().is_some_and(|l| l.starts_with("harden")), "{err}");
+        assert!(err.contains("nothing was written"), "{free} bytes free: {err}");
+        assert_eq!(changed(&original, &now), Vec::<String>::new(), "{free} bytes free: nothing written");
+        assert!(!root.join(".harden/run").exists(), "{free} bytes free: no undo data for nothing");
+        free += 4096;
+        assert!(free < size, "apply never succeeded");
     }
-    // With room again, undo (if anything was written) gets the originals back.
-    fs::remove_file(mount.path().join("filler")).expect("free");
-    let out = run(&["undo", "--force"], &root);
-    assert!(out.status.success() || stderr(&out).contains("nothing to undo"), "{}", stderr(&out));
-    let restored = snapshot(&root);
-    assert!(changed(&original, &restored).is_empty(), "{:?}", changed(&original, &restored));
+    assert!(failed > 3, "the disk was never full enough to fail ({failed} failures)");
+    assert!(staging_failed > 0, "no run got past its journal before the disk filled");
+}
+
+#[cfg(unix)]
+#[test]
+fn read_only_files_and_folders_are_left_out_with_a_note() {
+    use std::os::unix::fs::PermissionsExt;
+    // lovable-app's fetch-ok changes one file in each of these three places.
+    let copy = copy_fixture("lovable-app");
+    let root = &copy.root;
+    let locked_file = "src/lib/avatar.ts";
+    let locked_folder = "supabase/functions/send-invite";
+    fs::set_permissions(root.join(locked_file), fs::Permissions::from_mode(0o444)).expect("chmod");
+    // Permissions do not bind root: as root, harden runs as `nobody` on a
+    // project `nobody` owns.
+    let as_root = rustix::process::geteuid().is_root();
+    if as_root {
+        let owner = Some(rustix::process::Uid::from_raw(65534));
+        let group = Some(rustix::process::Gid::from_raw(65534));
+        let parent = root.parent().expect("parent");
+        rustix::fs::chown(parent, owner, group).expect("chown");
+        for entry in walkdir::WalkDir::new(root) {
+            rustix::fs::chown(entry.expect("entry").path(), owner, group).expect("chown");
+        }
+    }
+    fs::set_permissions(root.join(locked_folder), fs::Permissions::from_mode(0o555)).expect("chmod");
+    let harden = |args: &[&str]| {
+        let mut cmd = if as_root {
+            let mut c = Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_harden")]);
+            c
+        } else {
+            Command::new(env!("CARGO_BIN_EXE_harden"))
+        };
+        cmd.args(args).arg(root).env("NO_COLOR", "1").output().expect("harden runs")
+    };
+    let original = snapshot(root);
+    let out = harden(&["apply", "--yes", "--only", "fetch-ok"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let notes = stderr(&out);
+    assert!(notes.contains(&format!("{locked_file}: read-only file: its 1 change left out")), "{notes}");
+    assert!(
+        notes.contains(&format!(
+            "{locked_folder}/index.ts: its folder is not writable: its 1 change left out"
+        )),
+        "{notes}"
+    );
+    assert!(notes.contains("wrote 1 change(s) to 1 file(s)"), "{notes}");
+    let sources_changed = |now| -> Vec<String> {
+        changed(&original, &now).into_iter().filter(|p| !p.starts_with(".harden/")).collect()
+    };
+    assert_eq!(sources_changed(snapshot(root)), ["src/components/InviteForm.tsx"]);
+    let out = harden(&["undo"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(sources_changed(snapshot(root)).is_empty());
+    fs::set_permissions(root.join(locked_folder), fs::Permissions::from_mode(0o755)).expect("chmod back");
+}
+
+#[test]
+fn a_broken_harden_toml_is_one_line_and_writes_nothing() {
+    let copy = copy_fixture("bolt-app");
+    let root = &copy.root;
+    for (config, says) in [
+        ("skip = \"fetch-ok\"\n", "harden.toml:1: `skip` must be an array of strings"),
+        ("[pagination]\npage-size = -3\n", "harden.toml:2: `pagination.page-size`"),
+        ("[[ignore]]\ncheck = 5\n", "harden.toml:1: each [[ignore]] needs a `check`"),
+        ("exclude = [", "harden.toml:1"),
+        (&format!("x = {}{}\n", "[".repeat(100_000), "]".repeat(100_000)), "harden.toml:1"),
+    ] {
+        fs::write(root.join("harden.toml"), config).expect("write");
+        let original = snapshot(root);
+        for args in [&["apply", "--yes"][..], &["scan"][..]] {
+            let out = run(args, root);
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(2), "{config}: {err}");
+            assert_eq!(err.trim().lines().count(), 1, "{err}");
+            assert!(err.contains(says), "{config:.40}: {err}");
+        }
+        assert!(changed(&original, &snapshot(root)).is_empty());
+    }
 }
