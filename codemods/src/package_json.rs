@@ -30,7 +30,8 @@ pub fn add_dependencies(text: &str, section: &str, deps: &[(&str, &str)]) -> Res
     let unit = indent_unit(body, &members);
     let quote = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""));
 
-    let out = match members.iter().find(|m| m.key == section) {
+    // The last of duplicate keys is the one JSON.parse (npm, node) and serde keep.
+    let out = match members.iter().rev().find(|m| m.key == section) {
         Some(m) if root.get(section).is_some_and(Value::is_object) => {
             let open = m.value.start;
             let entries =
@@ -239,6 +240,17 @@ pub fn set_script(text: &str, name: &str, old: &str, value: &str) -> Option<Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_duplicated_section_gains_members_in_the_copy_npm_reads() {
+        // Found by the package_json fuzz target: the first copy was edited,
+        // which JSON.parse ignores.
+        let text = "{\n  \"dependencies\": { \"a\": \"1\" },\n  \"dependencies\": { \"b\": \"1\" }\n}\n";
+        let after =
+            add_dependencies(text, "dependencies", &[("zod", "^3.25.0")]).expect("ok").expect("added");
+        let v: Value = serde_json::from_str(&after).expect("json");
+        assert_eq!(v["dependencies"]["zod"], "^3.25.0", "{after}");
+    }
 
     #[test]
     fn scripts_set_in_place() {
