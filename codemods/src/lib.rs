@@ -7,6 +7,7 @@ pub mod codemod;
 pub mod edit;
 pub mod env;
 pub mod fetch_ok;
+pub mod invariants;
 pub mod nesting;
 pub mod package_json;
 pub mod paginate;

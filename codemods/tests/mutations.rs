@@ -8,7 +8,7 @@
 use std::fs;
 use std::path::Path;
 
-use harden_codemods::{all, harden_file, parse, Lang, ProjectFacts};
+use harden_codemods::{invariants, parse};
 use proptest::prelude::*;
 
 fn quiet_parser_panics() {
@@ -150,43 +150,17 @@ fn mutate(text: &str, m: &Mutation) -> String {
     }
 }
 
-fn recovered(text: &str, lang: Lang) -> Option<usize> {
-    parse::parse(text.trim_start_matches('\u{feff}'), lang).ok().map(|p| p.recovered_errors)
-}
-
-/// What harden promises for one file: no panic, an output that parses no
-/// worse, and nothing more to propose on that output. Runs on a thread with
-/// harden's stack, as the binary does (deep inputs need it).
+/// Runs [`invariants::check`] on a thread with harden's stack, as the binary
+/// does (deep inputs need it).
 fn check(path: &str, text: String) -> Result<(), TestCaseError> {
     let path = path.to_string();
-    let outcome = std::thread::Builder::new()
+    std::thread::Builder::new()
         .stack_size(harden_codemods::STACK_SIZE)
-        .spawn(move || -> Result<(), String> {
-            let lang = Lang::from_path(&path).expect("a JS/TS path");
-            let facts = ProjectFacts::default();
-            let codemods: Vec<_> = all().to_vec();
-            let Ok(outcome) = harden_file(&path, &text, lang, &codemods, &facts) else { return Ok(()) };
-            let Some(last) = outcome.changes.last() else { return Ok(()) };
-            let before = recovered(&text, lang);
-            let after = recovered(&last.after, lang);
-            if after.is_none() {
-                return Err(format!("{path}: the output does not parse"));
-            }
-            if before.is_some() && after > before {
-                return Err(format!("{path}: the output parses worse"));
-            }
-            let again = harden_file(&path, &last.after, lang, &codemods, &facts)
-                .map_err(|e| format!("{path}: the output does not parse: {e}"))?;
-            if !again.changes.is_empty() {
-                let ids: Vec<_> = again.changes.iter().map(|c| c.codemod).collect();
-                return Err(format!("{path}: a second run proposes {ids:?}"));
-            }
-            Ok(())
-        })
+        .spawn(move || invariants::check(&path, &text))
         .expect("thread")
         .join()
-        .map_err(|_| TestCaseError::fail("harden panicked"))?;
-    outcome.map_err(TestCaseError::fail)
+        .map_err(|_| TestCaseError::fail("harden panicked"))?
+        .map_err(TestCaseError::fail)
 }
 
 proptest! {
