@@ -177,7 +177,7 @@ pub fn harden_file(
             }
         };
         match parse::parse(&after, lang) {
-            Ok(reparsed) if reparsed.recovered_errors <= parsed.recovered_errors => {
+            Ok(reparsed) => {
                 outcome.changes.push(FileChange {
                     codemod: codemod.id(),
                     why: proposal.why,
@@ -191,7 +191,6 @@ pub fn harden_file(
                 bindings = Bindings::of(&parsed.program);
                 clients = std::cell::OnceCell::new();
             }
-            Ok(_) => outcome.dropped.push(format!("{}: the edited file has new parse errors", codemod.id())),
             Err(e) => {
                 outcome.dropped.push(format!("{}: the edited file would not parse ({e})", codemod.id()))
             }

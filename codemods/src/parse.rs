@@ -44,11 +44,12 @@ impl fmt::Display for ParseError {
     }
 }
 
-/// A parsed file and the number of errors the parser recovered from (kept so
-/// that an edited file can be required to parse no worse than the original).
+/// A file that parsed cleanly. One swc only recovered from (a truncated file,
+/// a stray token) is an error: its tree is a guess, and edits made on a guess
+/// are not edits a reviewer would accept (1 of 5,246 files in nine real
+/// projects, a file cut off mid-object).
 pub struct Parsed {
     pub program: Program,
-    pub recovered_errors: usize,
 }
 
 /// Byte offset in the text of a span's start.
@@ -96,13 +97,15 @@ fn parse_with(text: &str, syntax: Syntax) -> Result<Parsed, ParseError> {
     let result = std::panic::catch_unwind(|| {
         let input = StringInput::new(text, BytePos(1), end);
         let mut parser = Parser::new(syntax, input, None);
-        match parser.parse_program() {
-            Ok(program) => Ok(Parsed { program, recovered_errors: parser.take_errors().len() }),
-            Err(error) => {
-                let (line, col) = line_col(text, lo(error.span()));
-                Err(ParseError { line, col, message: error.kind().msg().into_owned() })
-            }
-        }
+        let error = match parser.parse_program() {
+            Ok(program) => match parser.take_errors().into_iter().next() {
+                None => return Ok(Parsed { program }),
+                Some(recovered) => recovered,
+            },
+            Err(error) => error,
+        };
+        let (line, col) = line_col(text, lo(error.span()));
+        Err(ParseError { line, col, message: error.kind().msg().into_owned() })
     });
     PARSING.with(|p| p.set(false));
     result.unwrap_or_else(|_| {
@@ -147,6 +150,18 @@ mod tests {
         let err = parse("const a = 1;\nconst = ;\n", Lang::Ts).err().expect("must fail");
         assert_eq!(err.line, 2);
         assert!(err.col >= 1);
+    }
+
+    #[test]
+    fn a_file_the_parser_only_recovers_from_is_an_error() {
+        // Cut off inside an object (as in a real export): swc recovers, harden does not edit.
+        let err = parse(
+            "export async function GET() {\n  const rows = await db.find({\n    where: { a: 1 },\n",
+            Lang::Ts,
+        )
+        .err()
+        .expect("an error");
+        assert!(err.message.contains("Expected"), "{err}");
     }
 
     #[test]

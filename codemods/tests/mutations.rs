@@ -2,8 +2,7 @@
 //! and odd characters inserted, a token repeated thousands of times to nest
 //! deeply, huge literals, line endings and a BOM mixed in), and random bytes,
 //! never make harden panic or overflow its stack, never give an output that
-//! parses worse than its input, and what harden writes proposes nothing on a
-//! second run.
+//! does not parse, and what harden writes proposes nothing on a second run.
 
 use std::fs;
 use std::path::Path;
