@@ -17,6 +17,11 @@
 pub const MAX_BRACKETS: usize = 1000;
 /// A larger estimate than this is refused.
 pub const MAX_ESTIMATE: usize = 5000;
+/// More `<` left open than this in one statement is refused: in an
+/// expression each may be a comparison or type arguments, and swc's
+/// backtracking between the two grows faster than linearly (1,000 took a
+/// second in a release build).
+pub const MAX_OPEN_ANGLES: usize = 100;
 
 #[derive(Debug, PartialEq, Eq)]
 pub struct TooDeep {
@@ -62,6 +67,8 @@ fn ident_byte(b: u8) -> bool {
 struct Level {
     chain: usize,
     elses: usize,
+    /// `<` opened (JSX, type arguments, or a comparison) and not yet closed by a `>`.
+    angles: usize,
 }
 
 /// Where `text` first nests deeper than harden processes safely, if anywhere.
@@ -106,11 +113,31 @@ pub fn too_deep(text: &str) -> Option<TooDeep> {
                 if let Some(l) = levels.last_mut() {
                     estimate -= l.chain;
                     l.chain = 0;
+                    // `Map<K, V>`: a comma does not close an angle.
+                    if b == b';' {
+                        l.angles = 0;
+                    }
                 }
             }
             // A JSX element or a type argument opens; `</` and `/>` close one.
             b'<' if next == b'/' => close_one(&mut levels, &mut estimate),
-            b'<' if ident_byte(next) || next == b'>' => deeper = 1,
+            b'<' if ident_byte(next) || next == b'>' => {
+                deeper = 1;
+                if let Some(l) = levels.last_mut() {
+                    l.angles += 1;
+                    if l.angles > MAX_OPEN_ANGLES {
+                        return Some(TooDeep {
+                            offset: i,
+                            message: format!("more than {MAX_OPEN_ANGLES} `<` left open in one statement"),
+                        });
+                    }
+                }
+            }
+            b'>' if prev != b'=' && prev != b'-' => {
+                if let Some(l) = levels.last_mut() {
+                    l.angles = l.angles.saturating_sub(1);
+                }
+            }
             b'/' if next == b'>' => close_one(&mut levels, &mut estimate),
             b'=' if b"=!<>+-*/%&|^".contains(&prev) || next == b'=' => {}
             b'?' if next == b'.' || next == b'?' => {}
@@ -169,6 +196,8 @@ mod tests {
         ("unclosed jsx", Lang::Tsx, "export const C = () => ", "<a>", "", "", ";\n"),
         ("fragments", Lang::Tsx, "export const C = () => ", "<>", "", "</>", ";\n"),
         ("generics", Lang::Ts, "export type T = ", "A<", "B", ">", ";\n"),
+        ("unclosed type arguments", Lang::Ts, "export const x = ", "A<", "1", "", ";\n"),
+        ("unclosed calls with type arguments", Lang::Ts, "export const x = f", "<A", "(1)", "", ";\n"),
         ("not", Lang::Ts, "export const x = ", "!", "y", "", ";\n"),
         ("negation", Lang::Ts, "export const x = ", "-", "y", "", ";\n"),
         ("await", Lang::Ts, "export const x = async () => ", "await ", "y", "", ";\n"),
@@ -217,7 +246,12 @@ mod tests {
     fn every_construct_is_refused_when_absurdly_deep() {
         for c in CONSTRUCTS {
             let err = too_deep(&build(c, 100_000)).unwrap_or_else(|| panic!("{}: not refused", c.0));
-            assert!(err.message.contains("levels deep"), "{}: {}", c.0, err.message);
+            assert!(
+                err.message.contains("levels deep") || err.message.contains("left open"),
+                "{}: {}",
+                c.0,
+                err.message
+            );
         }
     }
 

@@ -150,16 +150,23 @@ fn mutate(text: &str, m: &Mutation) -> String {
 }
 
 /// Runs [`invariants::check`] on a thread with harden's stack, as the binary
-/// does (deep inputs need it).
+/// does (deep inputs need it), within a time bound (a hang is a failure too).
 fn check(path: &str, text: String) -> Result<(), TestCaseError> {
     let path = path.to_string();
+    let (done, outcome) = std::sync::mpsc::channel();
+    let shown = text.chars().take(200).collect::<String>();
     std::thread::Builder::new()
         .stack_size(harden_codemods::STACK_SIZE)
-        .spawn(move || invariants::check(&path, &text))
-        .expect("thread")
-        .join()
-        .map_err(|_| TestCaseError::fail("harden panicked"))?
-        .map_err(TestCaseError::fail)
+        .spawn(move || {
+            let result = std::panic::catch_unwind(|| invariants::check(&path, &text));
+            let _ = done.send(result);
+        })
+        .expect("thread");
+    match outcome.recv_timeout(std::time::Duration::from_secs(60)) {
+        Ok(Ok(result)) => result.map_err(TestCaseError::fail),
+        Ok(Err(_)) => Err(TestCaseError::fail("harden panicked")),
+        Err(_) => Err(TestCaseError::fail(format!("took over 60 s on {shown:?}…"))),
+    }
 }
 
 proptest! {
