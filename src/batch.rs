@@ -184,6 +184,8 @@ fn try_one(root: &Path, name: &str, args: &BatchArgs) -> anyhow::Result<Outcome>
     let mut plan = plan::build(root, &selection, &config)?;
     silence(&mut plan, &config);
     let report = scan::report(&plan, &config);
+    // As in `apply`: read-only files and folders are left out, not a failure.
+    plan::leave_out_unwritable(&mut plan, root);
     let mut outcome = failed(root, name, String::new());
     outcome.error = None;
     outcome.status = "ok";

@@ -429,25 +429,23 @@ pub fn without(changes: Vec<Change>, drop: impl Fn(&Change) -> bool, facts: &Pro
 /// folders it cannot write in), with a note for each such file, so that the
 /// review shows only what can be written.
 pub fn leave_out_unwritable(plan: &mut Plan, root: &Path) {
-    let mut blocked: BTreeMap<String, (&'static str, usize)> = BTreeMap::new();
-    let mut checked = std::collections::HashSet::new();
+    let mut per_file: BTreeMap<&str, usize> = BTreeMap::new();
     for c in &plan.changes {
-        if checked.insert(c.path.as_str()) {
-            if let Some(why) = files::unwritable(root, &c.path) {
-                blocked.insert(c.path.clone(), (why, 0));
-            }
-        }
-        if let Some((_, n)) = blocked.get_mut(&c.path) {
-            *n += 1;
-        }
+        *per_file.entry(c.path.as_str()).or_default() += 1;
     }
+    let blocked: BTreeMap<String, String> = per_file
+        .into_iter()
+        .filter_map(|(path, n)| {
+            let why = files::unwritable(root, path)?;
+            let s = if n == 1 { "" } else { "s" };
+            Some((path.to_string(), format!("{why}: its {n} change{s} left out")))
+        })
+        .collect();
     if blocked.is_empty() {
         return;
     }
-    for (path, (why, n)) in &blocked {
-        let s = if *n == 1 { "" } else { "s" };
-        plan.notes.push(Note { path: path.clone(), message: format!("{why}: its {n} change{s} left out") });
-    }
+    plan.notes
+        .extend(blocked.iter().map(|(path, message)| Note { path: path.clone(), message: message.clone() }));
     plan.notes.sort();
     plan.changes = without(std::mem::take(&mut plan.changes), |c| blocked.contains_key(&c.path), &plan.facts);
 }

@@ -154,3 +154,28 @@ fn branch_commits_in_a_clean_git_project_and_skips_a_dirty_one() {
     assert!(applied["applied"].as_object().is_some_and(|o| !o.is_empty()), "{applied}");
     assert!(applied["score_after"].as_u64() > applied["score_before"].as_u64(), "{applied}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_file_is_left_out_not_a_failed_project() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tmp");
+    let copy = copy_fixture("lovable-app");
+    let root = dir.path().join("lovable-app");
+    fs::rename(&copy.root, &root).expect("move");
+    let locked = root.join("src/lib/avatar.ts");
+    let original = fs::read(&locked).expect("read");
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o444)).expect("chmod");
+    let json = dir.path().join("report.json");
+    let out = batch(
+        &["--yes", "--allow-dirty", "--only", "fetch-ok", "--report", &json.to_string_lossy()],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&json).expect("report")).expect("json");
+    let project = &report["projects"][0];
+    assert_eq!(project["status"], "ok", "{project}");
+    assert_eq!(project["applied"]["fetch-ok"], 2, "the two writable files' changes: {project}");
+    assert_eq!(fs::read(&locked).expect("read"), original, "the read-only file is untouched");
+}
