@@ -189,8 +189,13 @@ fn roll_back(root: &Path, written: &[FileWrite], journal: &Journal) -> anyhow::R
 
 /// Removes the folders made for new files, deepest first, when empty.
 fn remove_created_dirs(root: &Path, journal: &Journal) {
-    for entry in &journal.files {
-        for d in entry.created_dirs.iter().rev() {
+    journal.files.iter().for_each(|entry| entry.remove_created_dirs(root));
+}
+
+impl Entry {
+    /// Removes the folders made for this file, deepest first, when empty.
+    fn remove_created_dirs(&self, root: &Path) {
+        for d in self.created_dirs.iter().rev() {
             let _ = fs::remove_dir(root.join(d));
         }
     }
@@ -325,9 +330,7 @@ pub fn undo(root: &Path, force: bool) -> anyhow::Result<Undone> {
                 if path.exists() {
                     fs::remove_file(&path).with_context(|| format!("{}: cannot delete", entry.path))?;
                 }
-                for d in entry.created_dirs.iter().rev() {
-                    let _ = fs::remove_dir(root.join(d)); // only when empty
-                }
+                entry.remove_created_dirs(root);
                 undone.deleted.push(entry.path.clone());
             }
         }

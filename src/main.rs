@@ -26,12 +26,7 @@ fn main() -> ExitCode {
     // Deeply nested sources need more stack than rayon's default for swc's recursive descent.
     let _ = rayon::ThreadPoolBuilder::new().stack_size(harden_codemods::STACK_SIZE).build_global();
     // A parser panic on odd input is reported as that file not parsing.
-    let default_hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        if !harden_codemods::parse::parsing() {
-            default_hook(info);
-        }
-    }));
+    harden_codemods::parse::quiet_parser_panics();
     let cli = Cli::parse();
     // The command runs on a thread with a large stack too: a single file is
     // parsed on the calling thread, and swc's descent is recursive.

@@ -71,113 +71,120 @@ struct Level {
     angles: usize,
 }
 
+/// The open levels (never empty: the outermost is never closed) and the
+/// estimate, kept as their sum (1 + chain + elses each) as they change.
+struct Nesting {
+    levels: Vec<Level>,
+    estimate: usize,
+}
+
+impl Nesting {
+    fn top(&mut self) -> &mut Level {
+        let last = self.levels.len() - 1;
+        &mut self.levels[last]
+    }
+
+    fn deepen(&mut self) {
+        self.top().chain += 1;
+        self.estimate += 1;
+    }
+
+    /// `</` or `/>`: an element closes.
+    fn close_element(&mut self) {
+        let top = self.top();
+        if top.chain > 0 {
+            top.chain -= 1;
+            self.estimate -= 1;
+        }
+    }
+
+    fn open(&mut self) {
+        self.levels.push(Level::default());
+        self.estimate += 1;
+    }
+
+    fn close(&mut self) {
+        if self.levels.len() > 1 {
+            if let Some(l) = self.levels.pop() {
+                self.estimate -= 1 + l.chain + l.elses;
+            }
+        }
+    }
+
+    /// `;` or `,`: what follows does not nest in what came before.
+    fn separate(&mut self, statement_ends: bool) {
+        let top = self.top();
+        let chain = std::mem::take(&mut top.chain);
+        // `Map<K, V>`: a comma does not close an angle.
+        if statement_ends {
+            top.angles = 0;
+        }
+        self.estimate -= chain;
+    }
+}
+
 /// Where `text` first nests deeper than harden processes safely, if anywhere.
 /// Strings and comments are not skipped (JSX text makes quotes unreliable):
 /// their brackets and operators count too.
 pub fn too_deep(text: &str) -> Option<TooDeep> {
     let bytes = text.as_bytes();
-    let mut levels = vec![Level::default()];
-    let mut estimate = 1usize;
+    let mut n = Nesting { levels: vec![Level::default()], estimate: 1 };
+    let refuse = |offset, message| Some(TooDeep { offset, message });
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
         let next = bytes.get(i + 1).copied().unwrap_or(0);
         let prev = if i > 0 { bytes[i - 1] } else { 0 };
-        let mut deeper = 0usize;
         match b {
             b'(' | b'[' | b'{' => {
+                if n.levels.len() > MAX_BRACKETS {
+                    return refuse(i, format!("nested more than {MAX_BRACKETS} levels deep"));
+                }
                 // `f()()`, `a[0][0]`: each call or index wraps the previous one.
                 if (b == b'(' && prev == b')') || (b == b'[' && prev == b']') {
-                    deeper = 1;
+                    n.deepen();
                 }
-                if levels.len() > MAX_BRACKETS {
-                    return Some(TooDeep {
-                        offset: i,
-                        message: format!("nested more than {MAX_BRACKETS} levels deep"),
-                    });
-                }
-                if let Some(l) = levels.last_mut() {
-                    l.chain += deeper;
-                }
-                levels.push(Level::default());
-                estimate += 1 + deeper;
-                deeper = 0;
+                n.open();
             }
-            // The outermost level is never closed (a stray closer is ignored).
-            b')' | b']' | b'}' if levels.len() > 1 => {
-                if let Some(l) = levels.pop() {
-                    estimate -= 1 + l.chain + l.elses;
-                }
-            }
-            b';' | b',' => {
-                if let Some(l) = levels.last_mut() {
-                    estimate -= l.chain;
-                    l.chain = 0;
-                    // `Map<K, V>`: a comma does not close an angle.
-                    if b == b';' {
-                        l.angles = 0;
-                    }
-                }
-            }
+            b')' | b']' | b'}' => n.close(),
+            b';' | b',' => n.separate(b == b';'),
             // A JSX element or a type argument opens; `</` and `/>` close one.
-            b'<' if next == b'/' => close_one(&mut levels, &mut estimate),
+            b'<' if next == b'/' => n.close_element(),
             b'<' if ident_byte(next) || next == b'>' => {
-                deeper = 1;
-                if let Some(l) = levels.last_mut() {
-                    l.angles += 1;
-                    if l.angles > MAX_OPEN_ANGLES {
-                        return Some(TooDeep {
-                            offset: i,
-                            message: format!("more than {MAX_OPEN_ANGLES} `<` left open in one statement"),
-                        });
-                    }
+                n.deepen();
+                n.top().angles += 1;
+                if n.top().angles > MAX_OPEN_ANGLES {
+                    return refuse(i, format!("more than {MAX_OPEN_ANGLES} `<` left open in one statement"));
                 }
             }
             b'>' if prev != b'=' && prev != b'-' => {
-                if let Some(l) = levels.last_mut() {
-                    l.angles = l.angles.saturating_sub(1);
-                }
+                let top = n.top();
+                top.angles = top.angles.saturating_sub(1);
             }
-            b'/' if next == b'>' => close_one(&mut levels, &mut estimate),
+            b'/' if next == b'>' => n.close_element(),
             b'=' if b"=!<>+-*/%&|^".contains(&prev) || next == b'=' => {}
             b'?' if next == b'.' || next == b'?' => {}
             b'=' | b'?' | b'!' | b'-' | b'+' | b'*' | b'/' | b'%' | b'&' | b'|' | b'^' | b':' | b'.'
-            | b'~' | b'`' => deeper = 1,
+            | b'~' | b'`' => n.deepen(),
             _ if ident_byte(b) && !ident_byte(prev) => {
-                let end = bytes[i..].iter().position(|&c| !ident_byte(c)).map_or(bytes.len(), |n| i + n);
+                let end = bytes[i..].iter().position(|&c| !ident_byte(c)).map_or(bytes.len(), |k| i + k);
                 let word = &bytes[i..end];
                 if word == b"else" {
-                    if let Some(l) = levels.last_mut() {
-                        l.elses += 1;
-                        estimate += 1;
-                    }
+                    n.top().elses += 1;
+                    n.estimate += 1;
                 } else if DEEPENING_WORDS.contains(&word) {
-                    deeper = 1;
+                    n.deepen();
                 }
                 i = end - 1;
             }
             _ => {}
         }
-        if let Some(l) = levels.last_mut().filter(|_| deeper > 0) {
-            l.chain += deeper;
-            estimate += deeper;
-        }
-        if estimate > MAX_ESTIMATE {
-            return Some(TooDeep {
-                offset: i,
-                message: format!("nested or chained more than {MAX_ESTIMATE} levels deep"),
-            });
+        if n.estimate > MAX_ESTIMATE {
+            return refuse(i, format!("nested or chained more than {MAX_ESTIMATE} levels deep"));
         }
         i += 1;
     }
     None
-}
-
-fn close_one(levels: &mut [Level], estimate: &mut usize) {
-    if let Some(l) = levels.last_mut().filter(|l| l.chain > 0) {
-        l.chain -= 1;
-        *estimate -= 1;
-    }
 }
 
 #[cfg(test)]

@@ -123,6 +123,21 @@ pub fn parsing() -> bool {
     PARSING.with(|p| p.get())
 }
 
+/// Installs, once, a panic hook that stays quiet for panics inside the parser
+/// (that file is reported as not parsing) and hands every other panic to the
+/// hook that was there before (the default one, or a fuzzer's).
+pub fn quiet_parser_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !parsing() {
+                previous(info);
+            }
+        }));
+    });
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(text.len());

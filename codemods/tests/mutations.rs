@@ -7,20 +7,8 @@
 use std::fs;
 use std::path::Path;
 
-use harden_codemods::{invariants, parse};
+use harden_codemods::invariants;
 use proptest::prelude::*;
-
-fn quiet_parser_panics() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let default_hook = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !parse::parsing() {
-                default_hook(info);
-            }
-        }));
-    });
-}
 
 fn sources() -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
@@ -149,24 +137,9 @@ fn mutate(text: &str, m: &Mutation) -> String {
     }
 }
 
-/// Runs [`invariants::check`] on a thread with harden's stack, as the binary
-/// does (deep inputs need it), within a time bound (a hang is a failure too).
 fn check(path: &str, text: String) -> Result<(), TestCaseError> {
-    let path = path.to_string();
-    let (done, outcome) = std::sync::mpsc::channel();
-    let shown = text.chars().take(200).collect::<String>();
-    std::thread::Builder::new()
-        .stack_size(harden_codemods::STACK_SIZE)
-        .spawn(move || {
-            let result = std::panic::catch_unwind(|| invariants::check(&path, &text));
-            let _ = done.send(result);
-        })
-        .expect("thread");
-    match outcome.recv_timeout(std::time::Duration::from_secs(60)) {
-        Ok(Ok(result)) => result.map_err(TestCaseError::fail),
-        Ok(Err(_)) => Err(TestCaseError::fail("harden panicked")),
-        Err(_) => Err(TestCaseError::fail(format!("took over 60 s on {shown:?}…"))),
-    }
+    invariants::check_on_harden_stack(path, text, std::time::Duration::from_secs(60))
+        .map_err(TestCaseError::fail)
 }
 
 proptest! {
@@ -174,7 +147,6 @@ proptest! {
 
     #[test]
     fn mutated_sources_never_break(index in any::<usize>(), mutations in proptest::collection::vec(mutation(), 1..4)) {
-        quiet_parser_panics();
         let sources = sources();
         let (path, original) = &sources[index % sources.len()];
         let mut text = original.clone();
@@ -186,7 +158,6 @@ proptest! {
 
     #[test]
     fn random_bytes_never_break(bytes in proptest::collection::vec(any::<u8>(), 0..4096), tsx in any::<bool>()) {
-        quiet_parser_panics();
         let path = if tsx { "src/pages/Random.tsx" } else { "supabase/functions/random/index.ts" };
         check(path, String::from_utf8_lossy(&bytes).into_owned())?;
     }
