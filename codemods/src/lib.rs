@@ -1,31 +1,44 @@
-//! harden's codemods: swc parsing, the file's style, span edits, shared analyses
-//! and one module per codemod. [`harden_file`] runs them over one file.
+//! harden's codemods, in floors that only look down:
+//!
+//! - text and syntax: [`parse`] (swc, once per file), [`nesting`], [`style`],
+//!   [`edit`] (span edits on the original text), [`outcome`] (plain data);
+//! - what one file says: [`analysis`], [`supabase`], [`env`], [`secrets`],
+//!   [`prisma`], [`package_json`];
+//! - what the whole project says: [`model`];
+//! - shared knowledge for codemods: [`framework`], [`wrap`], [`setup`], and
+//!   [`codemod`] (what a codemod is);
+//! - the codemods, one module (or folder) each under [`rules`]; none imports
+//!   another.
+//!
+//! [`harden_file`] runs them over one file.
 
 pub mod analysis;
-pub mod async_handlers;
 pub mod codemod;
 pub mod edit;
 pub mod env;
-pub mod fetch_ok;
+pub mod framework;
 pub mod invariants;
+pub mod model;
 pub mod nesting;
+pub mod outcome;
 pub mod package_json;
-pub mod paginate;
 pub mod parse;
 pub mod prisma;
+pub mod rules;
 pub mod secrets;
-pub mod secrets_to_env;
-pub mod server_errors;
 pub mod setup;
 pub mod style;
 pub mod supabase;
-pub mod supabase_errors;
-pub mod validate_input;
 pub mod wrap;
 
 use analysis::Bindings;
-pub use codemod::{Codemod, FileCtx, Notes, ProjectFacts, Proposal, Severity, Stack};
+pub use codemod::{Codemod, FileCtx, Notes, Proposal, Stack};
+pub use model::ProjectFacts;
+pub use outcome::{FileChange, FileOutcome, Finding, LeftAlone, Severity};
 pub use parse::{Lang, ParseError};
+use rules::{
+    async_handlers, fetch_ok, paginate, secrets_to_env, server_errors, supabase_errors, validate_input,
+};
 use style::Style;
 
 /// The stack a thread that parses needs: swc's descent is recursive, and a
@@ -62,52 +75,6 @@ pub fn all() -> &'static [&'static dyn Codemod] {
 
 pub fn by_id(id: &str) -> Option<&'static dyn Codemod> {
     all().iter().copied().find(|c| c.id() == id)
-}
-
-/// One codemod's accepted-as-proposed change to one file.
-#[derive(Clone, Debug)]
-pub struct FileChange {
-    pub codemod: &'static str,
-    pub why: String,
-    /// Full text before and after (a byte-order mark is kept as it was).
-    pub before: String,
-    pub after: String,
-    /// Values moved out of the code into the local `.env`: (name, value).
-    pub env: Vec<(String, String)>,
-}
-
-/// What running the codemods over one file gave.
-#[derive(Debug, Default)]
-pub struct FileOutcome {
-    pub changes: Vec<FileChange>,
-    /// Changes dropped because the result did not parse, or whose edits were
-    /// inconsistent: `codemod: reason`.
-    pub dropped: Vec<String>,
-    /// Targets a codemod saw but left alone on purpose.
-    pub left_alone: Vec<LeftAlone>,
-    /// The environment variables the file reads once hardened.
-    pub env_reads: Vec<env::EnvRead>,
-    pub findings: Vec<Finding>,
-}
-
-/// A problem a codemod found but does not fix.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Finding {
-    pub severity: Severity,
-    /// The scan check it belongs to (`browser-secret`, `hardcoded-secret`).
-    pub check: &'static str,
-    pub codemod: &'static str,
-    pub line: usize,
-    pub message: String,
-}
-
-/// A target a codemod chose not to change, and why.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct LeftAlone {
-    pub codemod: &'static str,
-    /// 1-based line in the text the codemod saw.
-    pub line: usize,
-    pub reason: &'static str,
 }
 
 const BOM: &str = "\u{feff}";

@@ -50,8 +50,8 @@ fn facts(case: &Path) -> ProjectFacts {
 
 /// A case's app: a Vite browser app reading env unless its folder holds a
 /// `runtime` file saying `next`, `node`, `node-dotenv` or `vite-no-env`.
-fn runtime(case: &Path) -> Vec<(String, harden_codemods::codemod::AppRuntime)> {
-    use harden_codemods::codemod::AppRuntime;
+fn runtime(case: &Path) -> Vec<(String, harden_codemods::model::AppRuntime)> {
+    use harden_codemods::model::AppRuntime;
     let kind = fs::read_to_string(case.join("runtime")).unwrap_or_default();
     let runtime = match kind.trim() {
         "next" => AppRuntime { next: true, reads_env: true, ..Default::default() },

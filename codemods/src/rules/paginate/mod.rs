@@ -19,7 +19,7 @@ use swc_core::ecma::ast::{
 };
 
 use crate::codemod::{Codemod, FileCtx, Proposal};
-use crate::server_errors::FileKind;
+use crate::framework::FileKind;
 
 pub struct Paginate;
 

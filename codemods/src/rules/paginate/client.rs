@@ -21,8 +21,8 @@ use super::{
 use crate::analysis::unparen;
 use crate::codemod::{FileCtx, Proposal};
 use crate::edit::{line_indent, Edit};
+use crate::framework::FnBody;
 use crate::parse::range;
-use crate::server_errors::FnBody;
 
 const CONSTANT: &str = "PAGE_SIZE";
 

@@ -17,11 +17,12 @@ use swc_core::ecma::ast::{Decl, Expr, Lit, ModuleDecl, ModuleItem, Pat, Program,
 use swc_core::ecma::visit::{Visit, VisitWith};
 
 use crate::analysis::{head, is_directive, module_items, uses_directive};
-use crate::codemod::{Codemod, FileCtx, Proposal, Severity};
+use crate::codemod::{Codemod, FileCtx, Proposal};
 use crate::edit::{line_end, Edit};
+use crate::framework::FileKind;
+use crate::outcome::Severity;
 use crate::parse::range;
 use crate::secrets::{classify, is_supabase_url, signing_secret, Kind};
-use crate::server_errors::FileKind;
 
 pub struct SecretsToEnv;
 

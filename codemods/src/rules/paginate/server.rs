@@ -18,10 +18,8 @@ use super::{
 use crate::analysis::unparen;
 use crate::codemod::{FileCtx, Proposal};
 use crate::edit::{line_indent, starts_line, Edit};
+use crate::framework::{exported_functions, fastify_routes, serve_handlers, ExpressRoutes, FileKind, FnBody};
 use crate::parse::range;
-use crate::server_errors::{
-    exported_functions, fastify_routes, serve_handlers, ExpressRoutes, FileKind, FnBody,
-};
 use crate::supabase::Clients;
 
 /// Names that say the handler already deals with paging.
