@@ -1,4 +1,4 @@
-//! The command line: `apply`, `undo`, `list`.
+//! The command line: `apply`, `undo`, `scan`, `batch`, `list`.
 
 use std::path::PathBuf;
 

@@ -162,14 +162,13 @@ impl Config {
     }
 }
 
-/// `harden.toml` with `[[ignore]]` entries added (the file is created when
-/// absent; what it holds is kept as it is).
-pub fn remember(root: &Path, entries: &[Ignore]) -> anyhow::Result<()> {
+/// The text of `harden.toml` with `[[ignore]]` entries added (what it holds
+/// is kept as it is; `None` when there is nothing to add).
+pub fn remembering(root: &Path, entries: &[Ignore]) -> anyhow::Result<Option<String>> {
     if entries.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
-    let path = root.join(FILE);
-    let text = fs::read_to_string(&path).unwrap_or_default();
+    let text = fs::read_to_string(root.join(FILE)).unwrap_or_default();
     let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e| anyhow::anyhow!("{FILE}: {e}"))?;
     let tables = doc
         .entry("ignore")
@@ -184,7 +183,7 @@ pub fn remember(root: &Path, entries: &[Ignore]) -> anyhow::Result<()> {
         }
         tables.push(t);
     }
-    crate::journal::atomic_write(&path, doc.to_string().as_bytes())
+    Ok(Some(doc.to_string()))
 }
 
 fn string_array(item: &Item) -> Option<Vec<String>> {
@@ -204,12 +203,12 @@ mod tests {
         assert!(!c.ignored("fetch-ok", "src/b.ts", Some(3)));
         let dir = tempfile::tempdir().expect("tmp");
         std::fs::write(dir.path().join(FILE), "# mine\nskip = [\"ci\"]\n").expect("write");
-        remember(
+        let text = remembering(
             dir.path(),
             &[Ignore { check: "fetch-ok".into(), path: Some("src/x.ts".into()), line: None }],
         )
-        .expect("remembered");
-        let text = std::fs::read_to_string(dir.path().join(FILE)).expect("read");
+        .expect("remembered")
+        .expect("an entry to add");
         assert!(
             text.starts_with("# mine\nskip = [\"ci\"]\n")
                 && text.contains("[[ignore]]\ncheck = \"fetch-ok\"\npath = \"src/x.ts\""),

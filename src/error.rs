@@ -24,3 +24,8 @@ pub enum Exit {
     ChangesFound = 1,
     Refused = 2,
 }
+
+/// An error as one line: every error harden prints is one.
+pub fn one_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -2,7 +2,6 @@
 //! dependencies, build output and generated code, and careful reading (size,
 //! binary, encoding) with a note for everything skipped.
 
-use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -10,23 +9,30 @@ use anyhow::Context;
 use ignore::overrides::OverrideBuilder;
 use ignore::WalkBuilder;
 
-use crate::project::SKIPPED_DIRS;
+use crate::data::Note;
 
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 const EXTENSIONS: &[&str] = &["ts", "tsx", "js", "jsx", "mjs", "cjs", "mts", "cts"];
 
-/// Something the user should know about a file harden did not (fully) handle.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Note {
-    pub path: String,
-    pub message: String,
-}
-
-impl fmt::Display for Note {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
-    }
-}
+/// Folders never searched for source files or nested apps.
+pub const SKIPPED_DIRS: &[&str] = &[
+    "node_modules",
+    "dist",
+    "build",
+    ".next",
+    "out",
+    "coverage",
+    "vendor",
+    ".git",
+    ".harden",
+    "dev-dist",
+    ".vercel",
+    ".turbo",
+    ".output",
+    ".svelte-kit",
+    ".nuxt",
+    "bower_components",
+];
 
 /// A source file found by the walk.
 #[derive(Clone, Debug)]

@@ -12,6 +12,7 @@ use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
 use tempfile::NamedTempFile;
 
+use crate::data::FileWrite;
 use crate::error::refuse;
 
 pub const DIR: &str = ".harden";
@@ -32,13 +33,6 @@ pub struct Entry {
     #[serde(default)]
     pub created_dirs: Vec<String>,
     /// Copies of the old and new bytes, relative to `.harden/`.
-    pub before: Option<String>,
-    pub after: String,
-}
-
-/// A file to write: its old content (as read when planning) and new content.
-pub struct FileWrite {
-    pub path: String,
     pub before: Option<String>,
     pub after: String,
 }

@@ -1,26 +1,37 @@
 //! harden: make an AI-built web-app prototype production-ready, in place.
 
-mod apply;
-mod batch;
-mod cli;
-mod config;
-mod diff;
+// Floors, bottom up; each module uses only those on its floor or below.
+// Plain data:
+mod checklist;
+mod data;
 mod error;
+// Reading the project:
+mod config;
 mod files;
 mod git;
-mod journal;
-mod plan;
 mod project;
-mod review;
+// The project model (the codemods crate defines it):
+mod model;
+// Planning: scaffolds, the registry of ids, the pipeline, the scan report:
+mod plan;
+mod registry;
 mod scaffold;
 mod scan;
+// Showing and writing:
+mod diff;
+mod journal;
+mod patch;
+mod review;
+// The commands:
+mod cli;
+mod commands;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
 use crate::cli::{Cli, Command};
-use crate::error::{Exit, Refusal};
+use crate::error::{one_line, Exit, Refusal};
 
 fn main() -> ExitCode {
     // Deeply nested sources need more stack than rayon's default for swc's recursive descent.
@@ -33,12 +44,12 @@ fn main() -> ExitCode {
     let worker = std::thread::Builder::new().stack_size(harden_codemods::STACK_SIZE).spawn(move || match cli
         .command
     {
-        Command::Apply(args) => apply::run(&args),
-        Command::Undo(args) => apply::undo(&args),
-        Command::Scan(args) => apply::scan(&args),
-        Command::Batch(args) => batch::run(&args),
-        Command::List => apply::list(),
-        Command::ParseOnly { path } => apply::parse_only(&path),
+        Command::Apply(args) => commands::apply::run(&args),
+        Command::Undo(args) => commands::undo::run(&args),
+        Command::Scan(args) => commands::scan::run(&args),
+        Command::Batch(args) => commands::batch::run(&args),
+        Command::List => commands::list::run(),
+        Command::ParseOnly { path } => commands::parse_only::run(&path),
     });
     let result = match worker.map(|handle| handle.join()) {
         Ok(Ok(result)) => result,
@@ -53,8 +64,4 @@ fn main() -> ExitCode {
             ExitCode::from(Exit::Refused as u8)
         }
     }
-}
-
-pub(crate) fn one_line(message: &str) -> String {
-    message.split_whitespace().collect::<Vec<_>>().join(" ")
 }

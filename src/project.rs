@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use harden_codemods::Stack;
 use serde_json::Value;
 
-use crate::files::Note;
+use crate::data::Note;
+use crate::files::SKIPPED_DIRS;
 
 #[derive(Debug)]
 pub struct Project {
@@ -78,26 +79,6 @@ const LOCKFILES: &[(&str, &str)] = &[
     ("bun.lockb", "bun"),
     ("bun.lock", "bun"),
     ("npm-shrinkwrap.json", "npm"),
-];
-
-/// Folders never searched for nested apps (or source files).
-pub const SKIPPED_DIRS: &[&str] = &[
-    "node_modules",
-    "dist",
-    "build",
-    ".next",
-    "out",
-    "coverage",
-    "vendor",
-    ".git",
-    ".harden",
-    "dev-dist",
-    ".vercel",
-    ".turbo",
-    ".output",
-    ".svelte-kit",
-    ".nuxt",
-    "bower_components",
 ];
 
 impl Project {

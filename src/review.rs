@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use console::{Key, Style, Term};
 use harden_codemods::ProjectFacts;
 
-use crate::diff;
-use crate::plan::{self, Change};
+use crate::data::Change;
+use crate::{diff, plan};
 
 pub enum Outcome {
     /// The accepted changes, in plan order, and the skipped ones to remember.
@@ -46,7 +46,7 @@ pub fn review(
                     term.write_line(&format!(
                         "{} {} · {}: nothing left to change after the skipped change",
                         dim.apply_to(format!("[{}/{total}]", i + 1)),
-                        planned.origin,
+                        planned.origin.id,
                         planned.path
                     ))?;
                     continue;
@@ -58,10 +58,10 @@ pub fn review(
             term.write_line(&format!(
                 "{} {} {}",
                 dim.apply_to(format!("[{}/{total}]", i + 1)),
-                bold.apply_to(change.origin),
+                bold.apply_to(change.origin.id),
                 bold.apply_to(format!("· {}", change.path)),
             ))?;
-            term.write_line(&format!("{} {}", dim.apply_to("what:"), change.title))?;
+            term.write_line(&format!("{} {}", dim.apply_to("what:"), change.origin.title))?;
             term.write_line(&format!("{} {}", dim.apply_to("why: "), change.why))?;
             let d = diff::shown(&change.path, change.before.as_deref(), &change.after, secrets);
             let d = if color { diff::colorize(&d) } else { d };

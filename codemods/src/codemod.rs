@@ -85,6 +85,10 @@ pub trait Codemod: Sync {
     fn id(&self) -> &'static str;
     /// One line for `harden list` and the summary.
     fn title(&self) -> &'static str;
+    /// The scan check its changes fix (its own id unless it says otherwise).
+    fn check(&self) -> &'static str {
+        self.id()
+    }
     /// Stacks it applies to; empty means any JavaScript or TypeScript project.
     fn stacks(&self) -> &'static [Stack] {
         &[]

@@ -11,11 +11,14 @@ use std::fs;
 use serde_json::json;
 
 use super::{propose, render, Context, Output, Scaffold};
+use crate::data::Origin;
 use crate::project::{join, App};
 
 pub struct Ci;
 
 const ID: &str = "ci";
+const TITLE: &str = "Add a GitHub Actions workflow: install, lint, type-check, test, build";
+const ORIGIN: Origin = Origin { id: ID, title: TITLE, check: Some("no-ci") };
 pub const WORKFLOW: &str = ".github/workflows/ci.yml";
 
 /// npm's placeholder `test` script.
@@ -27,7 +30,7 @@ impl Scaffold for Ci {
     }
 
     fn title(&self) -> &'static str {
-        "Add a GitHub Actions workflow: install, lint, type-check, test, build"
+        TITLE
     }
 
     fn run(&self, ctx: &Context) -> Output {
@@ -84,7 +87,7 @@ impl Scaffold for Ci {
         let why = format!(
             "nothing checks a change before it ships: this workflow installs from the lockfile and runs {summary} on every push and pull request"
         );
-        out.changes.extend(propose(ctx, WORKFLOW, text, ID, why));
+        out.changes.extend(propose(ctx, WORKFLOW, text, ORIGIN, why));
         out
     }
 }

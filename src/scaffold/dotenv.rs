@@ -6,8 +6,7 @@ use ignore::gitignore::GitignoreBuilder;
 use serde_json::json;
 
 use super::{propose, render, Context};
-use crate::files::Note;
-use crate::plan::Change;
+use crate::data::{Change, Note, Origin};
 use crate::project::join;
 
 /// Where Supabase edge functions live; their env files sit there too.
@@ -75,9 +74,9 @@ pub fn app_dir(ctx: &Context, path: &str) -> String {
 pub fn local_env_changes(
     ctx: &Context,
     moved: &[(String, String, String)],
+    origin: Origin,
     notes: &mut Vec<Note>,
 ) -> Vec<Change> {
-    let origin = "secrets-to-env";
     let mut by_file: std::collections::BTreeMap<String, Vec<(String, String, String)>> = Default::default();
     for (code, name, value) in moved {
         let dir = if code.starts_with(&format!("{FUNCTIONS_DIR}/")) {
@@ -121,7 +120,7 @@ pub fn local_env_changes(
 }
 
 /// `.env` and `.env.*` ignored, `.env.example` not.
-pub fn gitignore_change(ctx: &Context, origin: &'static str) -> Option<Change> {
+pub fn gitignore_change(ctx: &Context, origin: Origin) -> Option<Change> {
     let path = ".gitignore";
     let existing = ctx.text(path).unwrap_or_default();
     let ignores = |text: &str, file: &str| {

@@ -14,7 +14,7 @@ use serde_json::json;
 
 use super::dotenv::{app_dir, FUNCTIONS_DIR};
 use super::{dotenv, propose, render, Context, Output, Scaffold};
-use crate::plan::Finding;
+use crate::data::{Change, Finding, Origin};
 use crate::project::join;
 
 pub struct EnvExample;
@@ -23,6 +23,8 @@ pub struct EnvExample;
 type Names = BTreeMap<String, (&'static str, Vec<String>)>;
 
 const ID: &str = "env-example";
+const TITLE: &str = "List every env variable the code reads in .env.example; keep .env out of git";
+const ORIGIN: Origin = Origin { id: ID, title: TITLE, check: Some("env-example-missing") };
 
 /// Edge-function secrets Supabase sets itself.
 const SUPABASE_PROVIDED: &[&str] =
@@ -34,7 +36,7 @@ impl Scaffold for EnvExample {
     }
 
     fn title(&self) -> &'static str {
-        "List every env variable the code reads in .env.example; keep .env out of git"
+        TITLE
     }
 
     fn run(&self, ctx: &Context) -> Output {
@@ -92,7 +94,8 @@ impl Scaffold for EnvExample {
             .collect();
         let has_env_file = env_files.iter().any(|p| ctx.root.join(p).is_file());
         if !targets.is_empty() || has_env_file {
-            out.changes.extend(dotenv::gitignore_change(ctx, ID));
+            out.changes
+                .extend(dotenv::gitignore_change(ctx, Origin { check: Some("env-not-ignored"), ..ORIGIN }));
         }
         for path in env_files {
             if (ctx.tracked)(&path) == Some(true) {
@@ -171,7 +174,7 @@ fn example_path(ctx: &Context, dir: &str) -> (String, String) {
 
 /// The example file `path` (for the app in `dir`): created, or completed key
 /// by key.
-fn example_change(ctx: &Context, path: &str, dir: &str, names: &Names) -> Option<super::Change> {
+fn example_change(ctx: &Context, path: &str, dir: &str, names: &Names) -> Option<Change> {
     let functions = dir == FUNCTIONS_DIR;
     let provided: Vec<&str> =
         SUPABASE_PROVIDED.iter().copied().filter(|n| functions && names.contains_key(*n)).collect();
@@ -227,5 +230,5 @@ fn example_change(ctx: &Context, path: &str, dir: &str, names: &Names) -> Option
             "the code reads {added} environment variable(s) and nothing says which: a new machine or a deploy finds out by crashing"
         ),
     };
-    propose(ctx, path, after, ID, why)
+    propose(ctx, path, after, ORIGIN, why)
 }

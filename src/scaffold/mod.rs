@@ -19,7 +19,7 @@ use handlebars::Handlebars;
 use harden_codemods::env::EnvRead;
 use include_dir::{include_dir, Dir};
 
-use crate::plan::{Change, Finding};
+use crate::data::{Change, Finding, Origin};
 use crate::project::Project;
 
 static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
@@ -79,10 +79,6 @@ pub fn all() -> &'static [&'static dyn Scaffold] {
     &[&sentry::Sentry, &env_example::EnvExample, &ci::Ci, &migrations::Migrations]
 }
 
-pub fn by_id(id: &str) -> Option<&'static dyn Scaffold> {
-    all().iter().copied().find(|s| s.id() == id)
-}
-
 fn registry() -> &'static Handlebars<'static> {
     static REGISTRY: OnceLock<Handlebars<'static>> = OnceLock::new();
     REGISTRY.get_or_init(|| {
@@ -110,22 +106,12 @@ pub fn render(name: &str, data: &serde_json::Value) -> anyhow::Result<String> {
 /// A change that makes `path` hold `after`: a new file, or an edit of the
 /// existing one (as the planned changes leave it). `None` when the file
 /// already holds exactly that.
-pub fn propose(
-    ctx: &Context,
-    path: &str,
-    after: String,
-    origin: &'static str,
-    why: String,
-) -> Option<Change> {
+pub fn propose(ctx: &Context, path: &str, after: String, origin: Origin, why: String) -> Option<Change> {
     let before = ctx.text(path);
     if before.as_deref() == Some(after.as_str()) {
         return None;
     }
-    let title = by_id(origin)
-        .map(|s| s.title())
-        .or_else(|| harden_codemods::by_id(origin).map(|c| c.title()))
-        .unwrap_or("");
-    Some(Change { path: path.to_string(), origin, title, why, before, after })
+    Some(Change { path: path.to_string(), origin, why, before, after })
 }
 
 #[cfg(test)]

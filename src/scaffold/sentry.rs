@@ -20,12 +20,17 @@ use harden_codemods::setup;
 use serde_json::json;
 
 use super::{propose, render, Context, Output, Scaffold};
+use crate::data::Origin;
 use crate::project::join;
 use crate::project::App;
 
 pub struct Sentry;
 
 const ID: &str = "sentry";
+const TITLE: &str =
+    "Report errors to Sentry with the stack's official SDK (sends nothing until a DSN is set)";
+/// Its changes fix `no-error-tracking`; an edit of `package.json` follows from them.
+const ORIGIN: Origin = Origin { id: ID, title: TITLE, check: Some("no-error-tracking") };
 
 impl Scaffold for Sentry {
     fn id(&self) -> &'static str {
@@ -33,7 +38,7 @@ impl Scaffold for Sentry {
     }
 
     fn title(&self) -> &'static str {
-        "Report errors to Sentry with the stack's official SDK (sends nothing until a DSN is set)"
+        TITLE
     }
 
     fn run(&self, ctx: &Context) -> Output {
@@ -78,7 +83,7 @@ fn create(
     }
     match render(&format!("{ID}/{template}"), &data) {
         Ok(text) => {
-            out.changes.extend(propose(ctx, path, text, ID, why.to_string()));
+            out.changes.extend(propose(ctx, path, text, ORIGIN, why.to_string()));
             true
         }
         Err(_) => false,
@@ -121,7 +126,7 @@ fn react(ctx: &Context, app: &App, out: &mut Output) {
                 ctx,
                 &entry,
                 after,
-                ID,
+                ORIGIN,
                 why(&format!("the entry loads Sentry first, and {what} reports render errors")),
             ));
             out.dependencies.push((app.dir.clone(), "@sentry/react"));
@@ -203,7 +208,7 @@ fn next(ctx: &Context, app: &App, out: &mut Output) {
             &made,
         );
     }
-    out.changes.extend(propose(ctx, &config, wrapped, ID, why("withSentryConfig instruments the build")));
+    out.changes.extend(propose(ctx, &config, wrapped, ORIGIN, why("withSentryConfig instruments the build")));
     out.dependencies.push((app.dir.clone(), "@sentry/nextjs"));
 }
 
@@ -259,14 +264,20 @@ fn express(ctx: &Context, app: &App, out: &mut Output, manifest: &str) {
             if !create(ctx, out, &instrument, "node-instrument", data, &why("Sentry starts before the app")) {
                 return;
             }
-            out.changes.extend(propose(ctx, &entry, after, ID, why("the app's route errors reach Sentry")));
+            out.changes.extend(propose(
+                ctx,
+                &entry,
+                after,
+                ORIGIN,
+                why("the app's route errors reach Sentry"),
+            ));
             if !scripts_changed.is_empty() {
                 let names = scripts_changed.join(", ");
                 out.changes.extend(propose(
                     ctx,
                     &join(&app.dir, "package.json"),
                     package,
-                    ID,
+                    Origin { check: None, ..ORIGIN },
                     why(&format!("an ES-module app loads the instrument with --import ({names})")),
                 ));
             }

@@ -4,7 +4,8 @@
 
 use rayon::prelude::*;
 
-use super::{by_id, Check, Hit};
+use super::Hit;
+use crate::checklist::{by_id, Check};
 use crate::plan::Plan;
 
 /// Signs that a handler checks who is calling.

@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 use console::Style;
 use serde_json::json;
 
-use super::{by_id, Report, Status, CHECKS};
+use super::{Report, Status};
+use crate::checklist::{by_id, CHECKS};
 
 const AREAS: &[&str] = &["errors", "input", "data", "secrets", "auth", "payments", "uploads", "operations"];
 

@@ -40,6 +40,10 @@ impl Codemod for SecretsToEnv {
         "Move credentials out of the code into env variables (values go to the local .env)"
     }
 
+    fn check(&self) -> &'static str {
+        "hardcoded-secret"
+    }
+
     fn may_apply(&self, text: &str) -> bool {
         crate::secrets::may_hold(text)
     }

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use super::ID;
+use super::ORIGIN;
 use crate::project::join;
 use crate::project::App;
 use crate::scaffold::{propose, render, Context, Output};
@@ -45,7 +45,7 @@ pub fn run(ctx: &Context, app: &App, out: &mut Output) {
         return;
     };
     let why = "the tables live only in code: drizzle-kit needs this config to generate migrations from them and apply them".to_string();
-    out.changes.extend(propose(ctx, &file, text, ID, why));
+    out.changes.extend(propose(ctx, &file, text, ORIGIN, why));
     let scripts = [("db:generate", "drizzle-kit generate"), ("db:migrate", "drizzle-kit migrate")];
     let why = "scripts to generate migrations from the schema and apply them";
     out.changes.extend(super::add_scripts(ctx, &app.dir, &scripts, why));

@@ -15,10 +15,10 @@ use std::fs;
 use harden_codemods::Severity;
 
 use super::schema::{Schema, Table};
-use crate::plan::Finding;
+use crate::data::{Finding, Origin};
 use crate::scaffold::{propose, Context, Output};
 
-const ID: &str = "migrations";
+use super::{ID, TITLE};
 
 /// What a table's policies must cover for the app to keep working.
 const COMMANDS: &[&str] = &["select", "insert", "update", "delete"];
@@ -168,7 +168,9 @@ pub fn run(ctx: &Context, out: &mut Output) {
             parts.join(" and ")
         )
     };
-    out.changes.extend(propose(ctx, &path, format!("{header}{sql}"), ID, why));
+    let check = if secured.is_empty() { "fk-no-index" } else { "rls-disabled" };
+    let origin = Origin { id: ID, title: TITLE, check: Some(check) };
+    out.changes.extend(propose(ctx, &path, format!("{header}{sql}"), origin, why));
 }
 
 /// A finding about the migrations folder.

@@ -1,42 +1,21 @@
-//! One run over a file: for each entry point, the check that parses its input
+//! The entry points: for each, the check that parses its input
 //! and answers 400, inserted where the input is first read, and the reads
 //! rewritten to use the parsed data.
 
-use swc_core::ecma::ast::{Decl, ObjectPatProp, Pat, Program, Stmt};
+use swc_core::ecma::ast::{Decl, ObjectPatProp, Pat, Stmt};
 use swc_core::ecma::visit::VisitWith;
 
-use super::schema::{is_email_name, is_identifier, FieldSpec, Fields, Ty};
+use super::run::Run;
 use super::sources::{
     already_validates, find_request_read, BodyReads, FormGets, FormSource, Insert, Reject, Reply, SearchGets,
     Source,
 };
-use crate::codemod::FileCtx;
+use super::zod::{is_email_name, is_identifier, FieldSpec, Fields, Ty};
 use crate::edit::{line_indent, starts_line, Edit};
 use crate::framework::FnBody;
 use crate::parse::range;
 
-pub(crate) struct Run<'a> {
-    pub(crate) file: &'a FileCtx<'a>,
-    /// `parsed…` names this run declared in the current handler.
-    pub(crate) added_here: Vec<String>,
-    /// Checks for the current handler, inserted together at its start.
-    pub(crate) pending: Vec<(usize, String)>,
-    pub(crate) major: u64,
-    /// (name, declaration text), in order.
-    pub(crate) schemas: Vec<(String, String)>,
-    pub(crate) edits: Vec<Edit>,
-    pub(crate) found: Vec<String>,
-    pub(crate) guessed: Vec<String>,
-    /// Project modules read for their types, by import source: each is read
-    /// and parsed once per file, however many fields point at it.
-    pub(crate) modules: std::cell::RefCell<std::collections::HashMap<String, Option<std::rc::Rc<Program>>>>,
-}
-
 impl Run<'_> {
-    pub(crate) fn q(&self, s: &str) -> String {
-        self.file.style.quoted(s)
-    }
-
     /// `await request.json()` read into a declaration (Next, edge functions).
     pub(crate) fn json_entry(
         &mut self,

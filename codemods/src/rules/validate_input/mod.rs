@@ -14,8 +14,9 @@
 
 pub(crate) mod entries;
 pub(crate) mod evidence;
-pub(crate) mod schema;
+pub(crate) mod run;
 pub(crate) mod sources;
+pub(crate) mod zod;
 
 use swc_core::ecma::ast::{ImportSpecifier, ModuleDecl, ModuleItem, Pat, Program, TsEntityName, TsType};
 
@@ -26,7 +27,7 @@ use crate::framework::{
     ExpressRoutes, FileKind, FnBody,
 };
 use crate::parse::range;
-use entries::Run;
+use run::Run;
 use sources::{FormSource, Reply, Source};
 
 pub struct ValidateInput;

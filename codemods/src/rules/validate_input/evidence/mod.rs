@@ -6,9 +6,9 @@ pub(crate) mod code;
 pub(crate) mod orm;
 pub(crate) mod types;
 
-use crate::rules::validate_input::entries::Run;
-use crate::rules::validate_input::schema::{is_email_name, FieldSpec, Fields, Ty};
+use crate::rules::validate_input::run::Run;
 use crate::rules::validate_input::sources::{cast_type, BodyReads, Members, Source, WholeUse};
+use crate::rules::validate_input::zod::{is_email_name, FieldSpec, Fields, Ty};
 use code::{CallArgs, Guards, Includes, NumberWraps, StringUses};
 use orm::{prisma_ty, table_columns, Column, DrizzleWrites, PrismaWrites};
 use swc_core::ecma::ast::{

@@ -9,7 +9,7 @@ use swc_core::ecma::visit::{Visit, VisitWith};
 
 use super::code::value_name;
 use crate::analysis::strip_ts;
-use crate::rules::validate_input::schema::Ty;
+use crate::rules::validate_input::zod::Ty;
 
 pub(crate) fn prisma_ty(ty: &str, schema: &crate::prisma::Schema) -> Option<Ty> {
     Some(match ty {

@@ -1,7 +1,7 @@
 //! TypeScript types as evidence: interfaces, type literals and aliases in the
 //! file (or a module it imports from) turned into zod types.
 
-use crate::rules::validate_input::schema::Ty;
+use crate::rules::validate_input::zod::Ty;
 use swc_core::ecma::ast::{
     Decl, Expr, ModuleDecl, ModuleItem, Program, Stmt, TsEntityName, TsKeywordTypeKind, TsLit, TsType,
     TsTypeElement,

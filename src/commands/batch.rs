@@ -13,12 +13,12 @@ use std::time::Instant;
 use anyhow::Context;
 use serde_json::json;
 
-use crate::apply::{by_file, select, shareable_patch, silence};
 use crate::cli::BatchArgs;
 use crate::config::Config;
+use crate::data::by_file;
 use crate::error::{refuse, Exit};
-use crate::project::SKIPPED_DIRS;
-use crate::{git, journal, plan, scan};
+use crate::files::SKIPPED_DIRS;
+use crate::{git, journal, patch, plan, registry, scan};
 
 /// What happened to one project.
 struct Outcome {
@@ -170,7 +170,7 @@ fn one(root: &Path, name: &str, args: &BatchArgs) -> Outcome {
     let started = Instant::now();
     let mut outcome = match try_one(root, name, args) {
         Ok(o) => o,
-        Err(e) => failed(root, name, crate::one_line(&format!("{e:#}"))),
+        Err(e) => failed(root, name, crate::error::one_line(&format!("{e:#}"))),
     };
     outcome.millis = started.elapsed().as_millis();
     outcome
@@ -180,12 +180,10 @@ fn try_one(root: &Path, name: &str, args: &BatchArgs) -> anyhow::Result<Outcome>
     // A broken package.json fails the project, not the batch.
     crate::project::read_manifest(&root.join("package.json")).map_err(|e| anyhow::anyhow!("{e}"))?;
     let config = Config::load(root)?;
-    let selection = select(&args.pick.only, &args.pick.skip, &config)?;
-    let mut plan = plan::build(root, &selection, &config)?;
-    silence(&mut plan, &config);
-    let report = scan::report(&plan, &config);
+    let selection = registry::select(&args.pick.only, &args.pick.skip, &config)?;
     // As in `apply`: read-only files and folders are left out, not a failure.
-    plan::leave_out_unwritable(&mut plan, root);
+    let plan = plan::build(root, &selection, &config)?;
+    let report = scan::report(&plan, &config);
     let mut outcome = failed(root, name, String::new());
     outcome.error = None;
     outcome.status = "ok";
@@ -195,10 +193,10 @@ fn try_one(root: &Path, name: &str, args: &BatchArgs) -> anyhow::Result<Outcome>
         *outcome.findings.entry(h.severity.label()).or_default() += 1;
     }
     for c in &plan.changes {
-        *outcome.proposed.entry(c.origin.to_string()).or_default() += 1;
+        *outcome.proposed.entry(c.origin.id.to_string()).or_default() += 1;
     }
     if let Some(patches) = &args.patch_dir {
-        let (patch, _, _) = shareable_patch(&plan);
+        let (patch, _, _) = patch::shareable(&plan.changes, &plan.secrets);
         let file = name.replace(['/', '\\'], "__");
         let file = if file == "." { "project".to_string() } else { file };
         fs::write(patches.join(format!("{file}.patch")), patch)?;
@@ -238,7 +236,7 @@ fn try_one(root: &Path, name: &str, args: &BatchArgs) -> anyhow::Result<Outcome>
     let writes = by_file(&plan.changes);
     journal::write_all(root, &writes)?;
     for c in &plan.changes {
-        *outcome.applied.entry(c.origin.to_string()).or_default() += 1;
+        *outcome.applied.entry(c.origin.id.to_string()).or_default() += 1;
     }
     if args.branch.is_some() {
         let mut message = String::from("harden: production pass\n\n");
