@@ -28,6 +28,8 @@ pub enum Command {
     Batch(BatchArgs),
     /// List every codemod and scaffold: id, what it does, stacks it applies to.
     List,
+    /// Show what the project model knows: about the project, a file, or the function at a line.
+    Explain(ExplainArgs),
     /// The benchmark's baseline: walk, read and parse every source file with
     /// the same swc, and nothing else.
     #[command(hide = true)]
@@ -120,6 +122,16 @@ pub struct ApplyArgs {
     /// Also list where each thing left alone is (file:line).
     #[arg(long, short)]
     pub verbose: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// The project folder.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// A source file (relative to the project), optionally with `:LINE`.
+    #[arg(value_name = "FILE[:LINE]")]
+    pub file: Option<String>,
 }
 
 #[derive(Args, Debug)]

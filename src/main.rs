@@ -49,6 +49,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => commands::scan::run(&args),
         Command::Batch(args) => commands::batch::run(&args),
         Command::List => commands::list::run(),
+        Command::Explain(args) => commands::explain::run(&args),
         Command::ParseOnly { path } => commands::parse_only::run(&path),
     });
     let result = match worker.map(|handle| handle.join()) {

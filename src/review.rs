@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use console::{Key, Style, Term};
-use harden_codemods::ProjectFacts;
+use harden_codemods::Model;
 
 use crate::data::Change;
 use crate::{diff, plan};
@@ -17,12 +17,7 @@ pub enum Outcome {
     Quit,
 }
 
-pub fn review(
-    changes: &[Change],
-    facts: &ProjectFacts,
-    secrets: &[String],
-    color: bool,
-) -> anyhow::Result<Outcome> {
+pub fn review(changes: &[Change], model: &Model, secrets: &[String], color: bool) -> anyhow::Result<Outcome> {
     let term = Term::stdout();
     let dim = Style::new().dim().force_styling(color);
     let bold = Style::new().bold().force_styling(color);
@@ -40,7 +35,7 @@ pub fn review(
         let change = if text == planned.before {
             planned.clone()
         } else {
-            match text.as_deref().and_then(|t| plan::recompute(planned, t, facts)) {
+            match text.as_deref().and_then(|t| plan::recompute(planned, t, model)) {
                 Some(c) => c,
                 None => {
                     term.write_line(&format!(

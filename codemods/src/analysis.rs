@@ -394,36 +394,6 @@ pub fn has_jsx(program: &Program) -> bool {
     v.0
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::parse::{parse, Lang};
-
-    #[test]
-    fn toast_apis() {
-        let p = |t: &str| parse(t, Lang::Tsx).expect("parses").program;
-        let sonner = ToastApi::detect(&p("import { toast } from 'sonner';")).expect("sonner");
-        assert_eq!((sonner.kind, sonner.name.as_str(), sonner.via_hook), (ToastKind::Error, "toast", false));
-        let hot = ToastApi::detect(&p("import notify from 'react-hot-toast';")).expect("hot");
-        assert_eq!(hot.name, "notify");
-        let hook = ToastApi::detect(&p("import { useToast } from '@/hooks/use-toast';")).expect("hook");
-        assert!(hook.via_hook && hook.kind == ToastKind::Shadcn);
-        assert!(ToastApi::detect(&p("import { Toaster } from 'sonner';")).is_none());
-    }
-
-    #[test]
-    fn finds_imports_and_declarations() {
-        let text = "enum Error { A }\nconst K = class Klass {};\nimport fetch from 'node-fetch';\nimport { Error as E } from './e';\nfunction f(res) { const { a } = res; }\nclass C {}\n";
-        let parsed = parse(text, Lang::Ts).expect("parses");
-        let b = Bindings::of(&parsed.program);
-        assert_eq!(b.imported_from("fetch"), Some("node-fetch"));
-        assert_eq!(b.imported_from("E"), Some("./e"));
-        for name in ["f", "res", "a", "C", "Error", "Klass", "K"] {
-            assert!(b.declares(name), "{name}");
-        }
-    }
-}
-
 /// A cheap text test: could this file hold server handlers (Express,
 /// Fastify, Next route handlers, pages API, server actions, edge functions)?
 pub fn may_be_server(text: &str) -> bool {
@@ -443,12 +413,12 @@ pub fn may_be_server(text: &str) -> bool {
         "res.status(",
         "res.json(",
     ];
-    MARKERS.iter().any(|m| text.contains(m))
+    MARKERS.iter().any(|m| crate::text::has(text, m))
 }
 
 /// A cheap text test: could this file be a React component or hook?
 pub fn may_be_react(text: &str) -> bool {
-    text.contains("react") || text.contains("/>") || text.contains("</")
+    crate::text::has(text, "react") || crate::text::has(text, "/>") || crate::text::has(text, "</")
 }
 
 /// The top-level items of a module, or a script's statements as items.
@@ -496,4 +466,34 @@ pub fn uses_directive(program: &Program, directive: &str) -> bool {
     m.body.iter().take_while(|i| is_directive(i)).any(|i| {
         matches!(i, ModuleItem::Stmt(Stmt::Expr(e)) if matches!(&*e.expr, Expr::Lit(Lit::Str(s)) if s.value.to_string_lossy() == directive))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::{parse, Lang};
+
+    #[test]
+    fn toast_apis() {
+        let p = |t: &str| parse(t, Lang::Tsx).expect("parses").program;
+        let sonner = ToastApi::detect(&p("import { toast } from 'sonner';")).expect("sonner");
+        assert_eq!((sonner.kind, sonner.name.as_str(), sonner.via_hook), (ToastKind::Error, "toast", false));
+        let hot = ToastApi::detect(&p("import notify from 'react-hot-toast';")).expect("hot");
+        assert_eq!(hot.name, "notify");
+        let hook = ToastApi::detect(&p("import { useToast } from '@/hooks/use-toast';")).expect("hook");
+        assert!(hook.via_hook && hook.kind == ToastKind::Shadcn);
+        assert!(ToastApi::detect(&p("import { Toaster } from 'sonner';")).is_none());
+    }
+
+    #[test]
+    fn finds_imports_and_declarations() {
+        let text = "enum Error { A }\nconst K = class Klass {};\nimport fetch from 'node-fetch';\nimport { Error as E } from './e';\nfunction f(res) { const { a } = res; }\nclass C {}\n";
+        let parsed = parse(text, Lang::Ts).expect("parses");
+        let b = Bindings::of(&parsed.program);
+        assert_eq!(b.imported_from("fetch"), Some("node-fetch"));
+        assert_eq!(b.imported_from("E"), Some("./e"));
+        for name in ["f", "res", "a", "C", "Error", "Klass", "K"] {
+            assert!(b.declares(name), "{name}");
+        }
+    }
 }

@@ -5,7 +5,7 @@ use swc_core::ecma::ast::Program;
 
 use crate::analysis::Bindings;
 use crate::edit::Edit;
-use crate::model::ProjectFacts;
+use crate::model::Model;
 use crate::outcome::Severity;
 use crate::style::Style;
 
@@ -26,9 +26,11 @@ pub struct FileCtx<'a> {
     /// The text without a byte-order mark; edits are offsets into it.
     pub text: &'a str,
     pub program: &'a Program,
-    pub style: &'a Style,
-    pub bindings: &'a Bindings,
-    pub facts: &'a ProjectFacts,
+    /// The file's style and the names it declares, worked out on first use
+    /// (a codemod that finds nothing to do never needs them).
+    pub style_cache: &'a std::cell::OnceCell<Style>,
+    pub bindings_cache: &'a std::cell::OnceCell<Bindings>,
+    pub model: &'a Model,
     /// The Supabase clients of this tree, worked out on first use: several
     /// codemods need them.
     pub clients_cache: &'a std::cell::OnceCell<crate::supabase::Clients>,
@@ -48,10 +50,20 @@ pub struct Notes {
 }
 
 impl FileCtx<'_> {
+    /// The file's indentation, quotes, semicolons and line ends.
+    pub fn style(&self) -> &Style {
+        self.style_cache.get_or_init(|| Style::detect(self.text, self.program))
+    }
+
+    /// Every name the file declares.
+    pub fn bindings(&self) -> &Bindings {
+        self.bindings_cache.get_or_init(|| Bindings::of(self.program))
+    }
+
     /// The Supabase clients the file can use.
     pub fn clients(&self) -> &crate::supabase::Clients {
         self.clients_cache.get_or_init(|| {
-            crate::supabase::Clients::of(self.program, self.path, &self.facts.supabase_modules)
+            crate::supabase::Clients::of(self.program, self.path, &self.model.supabase_modules)
         })
     }
 
@@ -95,5 +107,10 @@ pub trait Codemod: Sync {
     }
     /// A cheap text test: when false, the codemod cannot apply to this file.
     fn may_apply(&self, text: &str) -> bool;
+    /// A second test, on what the project model read from the file: when
+    /// false, the codemod cannot apply to it (so the run need not keep its tree).
+    fn may_apply_to(&self, _file: &crate::model::FileFacts) -> bool {
+        true
+    }
     fn run(&self, file: &FileCtx) -> Option<Proposal>;
 }

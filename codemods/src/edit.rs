@@ -156,6 +156,28 @@ fn continues(rest: &str) -> bool {
     }
 }
 
+/// The 1-based line of byte offset `at`.
+pub fn line_of(text: &str, at: usize) -> usize {
+    text.get(..at).map_or(0, |t| t.matches('\n').count()) + 1
+}
+
+/// The start of the comment lines directly above the line holding `pos`
+/// (no blank line between), else that line's start: where code goes so as
+/// not to come between a statement and its comment.
+pub fn above_leading_comments(text: &str, pos: usize) -> usize {
+    let mut at = line_start(text, pos);
+    while at > 0 {
+        let prev = line_start(text, at - 1);
+        let line = text[prev..at].trim();
+        let comment = line.starts_with("//") || line.starts_with("/*") || line.starts_with('*');
+        if !comment {
+            break;
+        }
+        at = prev;
+    }
+    at
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,26 +222,4 @@ mod tests {
         assert_eq!(line_end(text, text.len()), text.len());
         assert_eq!(after_line("a(); b();", 4), None);
     }
-}
-
-/// The 1-based line of byte offset `at`.
-pub fn line_of(text: &str, at: usize) -> usize {
-    text.get(..at).map_or(0, |t| t.matches('\n').count()) + 1
-}
-
-/// The start of the comment lines directly above the line holding `pos`
-/// (no blank line between), else that line's start: where code goes so as
-/// not to come between a statement and its comment.
-pub fn above_leading_comments(text: &str, pos: usize) -> usize {
-    let mut at = line_start(text, pos);
-    while at > 0 {
-        let prev = line_start(text, at - 1);
-        let line = text[prev..at].trim();
-        let comment = line.starts_with("//") || line.starts_with("/*") || line.starts_with('*');
-        if !comment {
-            break;
-        }
-        at = prev;
-    }
-    at
 }

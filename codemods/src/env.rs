@@ -36,7 +36,9 @@ const BUILT_IN: &[&str] =
 
 /// A cheap text test before parsing.
 pub fn may_read(text: &str) -> bool {
-    text.contains("process.env") || text.contains("import.meta.env") || text.contains("Deno.env")
+    crate::text::has(text, "process.env")
+        || crate::text::has(text, "import.meta.env")
+        || crate::text::has(text, "Deno.env")
 }
 
 /// The reads in `program`, parsed from `text`.
@@ -48,6 +50,25 @@ pub fn reads(program: &Program, text: &str) -> Vec<EnvRead> {
         .filter(|(name, _, _)| !BUILT_IN.contains(&name.as_str()))
         .map(|(name, via, at)| EnvRead { name, via, line: crate::edit::line_of(text, at) })
         .collect()
+}
+
+/// The variable one expression reads: `process.env.X`, `process.env["X"]`,
+/// `import.meta.env.X`, `Deno.env.get("X")`, through `!`, `??`, `||` and `as`.
+pub fn name_read(e: &Expr) -> Option<String> {
+    let e = crate::analysis::strip_ts(e);
+    if let Expr::Bin(b) = e {
+        use swc_core::ecma::ast::BinaryOp;
+        if matches!(b.op, BinaryOp::NullishCoalescing | BinaryOp::LogicalOr) {
+            return name_read(&b.left);
+        }
+        return None;
+    }
+    let mut v = Reads { found: Vec::new() };
+    e.visit_with(&mut v);
+    match v.found.as_slice() {
+        [(name, _, _)] => Some(name.clone()),
+        _ => None,
+    }
 }
 
 /// `process.env` → Process, `import.meta.env` → ImportMeta.

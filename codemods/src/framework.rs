@@ -51,7 +51,11 @@ pub enum FileKind {
 
 impl FileKind {
     pub fn of(file: &FileCtx) -> Option<FileKind> {
-        let path = file.path;
+        FileKind::of_file(file.path, file.program)
+    }
+
+    /// What kind of entry point the file at `path` is, if any.
+    pub fn of_file(path: &str, program: &Program) -> Option<FileKind> {
         let name = path.rsplit('/').next().unwrap_or(path);
         let stem = name.split('.').next().unwrap_or(name);
         if let Some(rest) = path.strip_prefix("supabase/functions/") {
@@ -75,13 +79,13 @@ impl FileKind {
             let route = route.strip_suffix("/index").unwrap_or(route);
             return Some(FileKind::PagesApi { route: format!("/api/{route}") });
         }
-        if crate::analysis::uses_directive(file.program, "use server") {
+        if crate::analysis::uses_directive(program, "use server") {
             return Some(FileKind::ServerActions);
         }
-        if imports_module(file.program, "express") || requires_express(file.program) {
+        if imports_module(program, "express") || requires_express(program) {
             return Some(FileKind::Express);
         }
-        if imports_module(file.program, "fastify") {
+        if imports_module(program, "fastify") {
             return Some(FileKind::Fastify);
         }
         None

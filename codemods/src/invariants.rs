@@ -2,13 +2,13 @@
 //! the fuzz targets share: no panic, an output that parses (only a file that
 //! parses is edited), and nothing more to propose on that output.
 
-use crate::{all, harden_file, parse, Lang, ProjectFacts};
+use crate::{all, harden_file, parse, Lang, Model};
 
 /// Hardens `text` as the file at `path` with every codemod and checks the
 /// promise; the error says which part broke.
 pub fn check(path: &str, text: &str) -> Result<(), String> {
     let Some(lang) = Lang::from_path(path) else { return Ok(()) };
-    let facts = ProjectFacts::default();
+    let facts = Model::default();
     let codemods: Vec<_> = all().to_vec();
     let Ok(outcome) = harden_file(path, text, lang, &codemods, &facts) else { return Ok(()) };
     let Some(last) = outcome.changes.last() else { return Ok(()) };

@@ -1,6 +1,7 @@
 //! harden's codemods, in floors that only look down:
 //!
-//! - text and syntax: [`parse`] (swc, once per file), [`nesting`], [`style`],
+//! - text and syntax: [`text`] (cheap tests before parsing), [`parse`] (swc,
+//!   once per file), [`nesting`], [`style`],
 //!   [`edit`] (span edits on the original text), [`outcome`] (plain data);
 //! - what one file says: [`analysis`], [`supabase`], [`env`], [`secrets`],
 //!   [`prisma`], [`package_json`];
@@ -29,17 +30,16 @@ pub mod secrets;
 pub mod setup;
 pub mod style;
 pub mod supabase;
+pub mod text;
 pub mod wrap;
 
-use analysis::Bindings;
 pub use codemod::{Codemod, FileCtx, Notes, Proposal, Stack};
-pub use model::ProjectFacts;
+pub use model::{FileFacts, Model};
 pub use outcome::{FileChange, FileOutcome, Finding, LeftAlone, Severity};
 pub use parse::{Lang, ParseError};
 use rules::{
     async_handlers, fetch_ok, paginate, secrets_to_env, server_errors, supabase_errors, validate_input,
 };
-use style::Style;
 
 /// The stack a thread that parses needs: swc's descent is recursive, and a
 /// what [`nesting`] lets through must fit (reserved, not used).
@@ -88,21 +88,41 @@ pub fn harden_file(
     text: &str,
     lang: Lang,
     codemods: &[&dyn Codemod],
-    facts: &ProjectFacts,
+    model: &Model,
 ) -> Result<FileOutcome, ParseError> {
-    let mut outcome = FileOutcome::default();
-    if !codemods.iter().any(|c| c.may_apply(text)) && !env::may_read(text) {
-        return Ok(outcome);
+    if !may_change(text, codemods) && !env::may_read(text) {
+        return Ok(FileOutcome::default());
     }
+    let parsed = parse::parse(text.strip_prefix(BOM).unwrap_or(text), lang)?;
+    Ok(harden_tree(path, text, lang, parsed, codemods, model))
+}
+
+/// Whether any of `codemods` may apply to `text` (a cheap text test).
+pub fn may_change(text: &str, codemods: &[&dyn Codemod]) -> bool {
+    codemods.iter().any(|c| c.may_apply(text))
+}
+
+/// [`harden_file`] on a file the run has parsed already: `parsed` is the tree
+/// of `text` without its byte-order mark.
+pub fn harden_tree(
+    path: &str,
+    text: &str,
+    lang: Lang,
+    parsed: parse::Parsed,
+    codemods: &[&dyn Codemod],
+    model: &Model,
+) -> FileOutcome {
+    let mut outcome = FileOutcome::default();
     let (bom, body) = match text.strip_prefix(BOM) {
         Some(rest) => (BOM, rest),
         None => ("", text),
     };
     let mut current = body.to_string();
-    let mut parsed = parse::parse(&current, lang)?;
-    // Facts of the current tree, recomputed only when a change replaced it.
-    let mut style = Style::detect(&current, &parsed.program);
-    let mut bindings = Bindings::of(&parsed.program);
+    let mut parsed = parsed;
+    // Facts of the current tree, worked out on first use and again only
+    // when a change replaced the tree.
+    let mut style = std::cell::OnceCell::new();
+    let mut bindings = std::cell::OnceCell::new();
     let mut clients = std::cell::OnceCell::new();
     // Each codemod's text test on the text as the previous ones left it: an
     // earlier change can make a later codemod apply (paginate reads req.query,
@@ -116,9 +136,9 @@ pub fn harden_file(
             path,
             text: &current,
             program: &parsed.program,
-            style: &style,
-            bindings: &bindings,
-            facts,
+            style_cache: &style,
+            bindings_cache: &bindings,
+            model,
             clients_cache: &clients,
             notes: &notes,
         };
@@ -154,8 +174,8 @@ pub fn harden_file(
                 });
                 current = after;
                 parsed = reparsed;
-                style = Style::detect(&current, &parsed.program);
-                bindings = Bindings::of(&parsed.program);
+                style = std::cell::OnceCell::new();
+                bindings = std::cell::OnceCell::new();
                 clients = std::cell::OnceCell::new();
             }
             Err(e) => {
@@ -166,5 +186,5 @@ pub fn harden_file(
     if env::may_read(&current) {
         outcome.env_reads = env::reads(&parsed.program, &current);
     }
-    Ok(outcome)
+    outcome
 }

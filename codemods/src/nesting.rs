@@ -190,7 +190,7 @@ pub fn too_deep(text: &str) -> Option<TooDeep> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{all, harden_file, parse, Lang, ProjectFacts};
+    use crate::{all, harden_file, parse, Lang, Model};
 
     /// Text that makes the codemods visit the whole tree (their text tests pass).
     const HEAD: &str = "import { useEffect } from \"react\";\nexport default async function handler(req, res) {\n  const r = await fetch(\"/x\");\n  const { data } = await supabase.from(\"t\").select(\"*\");\n  res.json(req.body);\n}\n";
@@ -271,7 +271,7 @@ mod tests {
             .stack_size(crate::STACK_SIZE / 3)
             .spawn(|| {
                 let codemods: Vec<_> = all().to_vec();
-                let facts = ProjectFacts::default();
+                let facts = Model::default();
                 for c in CONSTRUCTS {
                     let levels = largest_accepted(c);
                     let text = build(c, levels);

@@ -143,6 +143,21 @@ pub fn classify(value: &str) -> Option<Kind> {
     Some(*kind)
 }
 
+/// The role a Supabase key is for: `anon` or `service_role` for a JWT key,
+/// `service_role` for `sb_secret_…`, `anon` for `sb_publishable_…`.
+pub fn supabase_role(value: &str) -> Option<&'static str> {
+    if value.starts_with("sb_secret_") {
+        return Some("service_role");
+    }
+    if value.starts_with("sb_publishable_") {
+        return Some("anon");
+    }
+    match supabase_jwt(value)? {
+        k if k.public => Some("anon"),
+        _ => Some("service_role"),
+    }
+}
+
 /// A Supabase key: a JWT whose payload says `"iss": "supabase"` and a role.
 fn supabase_jwt(value: &str) -> Option<Kind> {
     let mut parts = value.split('.');

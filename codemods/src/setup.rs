@@ -246,7 +246,7 @@ fn error_middleware(e: &Expr) -> bool {
 /// `next.config.*`: its exported config wrapped with `withSentryConfig` and
 /// the import (or require) of it added. A config already wrapped is left.
 pub fn next_config(text: &str, lang: Lang) -> Outcome {
-    if text.contains("withSentryConfig") {
+    if crate::text::has(text, "withSentryConfig") {
         return Err("already wrapped with withSentryConfig");
     }
     let parsed = parse(text, lang).map_err(|_| "next.config does not parse")?;

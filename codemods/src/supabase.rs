@@ -28,7 +28,7 @@ fn is_supabase_module(src: &str) -> bool {
 
 /// Cheap text test for [`client_module`].
 pub fn may_create_client(text: &str) -> bool {
-    text.contains("@supabase/") && FACTORIES.iter().any(|f| text.contains(f))
+    crate::text::has(text, "@supabase/") && FACTORIES.iter().any(|f| crate::text::has(text, f))
 }
 
 /// What this file exports that is, or makes, a Supabase client.

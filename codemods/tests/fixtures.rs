@@ -12,30 +12,27 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
+use harden_codemods::model::{Apps, Inputs};
 use harden_codemods::supabase::ClientModule;
-use harden_codemods::{by_id, harden_file, parse, Lang, ProjectFacts};
+use harden_codemods::{by_id, harden_file, parse, FileFacts, Lang, Model};
 
 /// The project every case lives in: Lovable's and Bolt's Supabase client
 /// modules, a Next-style client factory, Express 4 and zod 4 (a case folder
 /// holding a file `express5` or `zod3` says otherwise; a `schema.prisma` in it
 /// is the project's Prisma schema; a `project/` folder in it holds the other
-/// modules the file imports from). A case's file sits at
-/// `src/components/example.<ext>` unless its folder has a `path` file.
-fn facts(case: &Path) -> ProjectFacts {
+/// modules the file imports from; the project model is built from them and
+/// the case's file). A case's file sits at `src/components/example.<ext>`
+/// unless its folder has a `path` file.
+fn facts(case: &Path, path: &str, input: &str) -> Model {
     let client = |names: &[&str]| ClientModule {
         clients: names.iter().map(|n| n.to_string()).collect(),
         factories: HashSet::new(),
     };
     let factory =
         ClientModule { clients: HashSet::new(), factories: HashSet::from(["createClient".to_string()]) };
-    ProjectFacts {
-        supabase_modules: HashMap::from([
-            ("src/integrations/supabase/client".to_string(), client(&["supabase"])),
-            ("src/lib/supabase".to_string(), client(&["supabase", "default"])),
-            ("lib/supabase/server".to_string(), factory),
-        ]),
+    let apps = Apps {
         express_majors: vec![(String::new(), if case.join("express5").exists() { 5 } else { 4 })],
         zod_majors: vec![(String::new(), Some(if case.join("zod3").exists() { 3 } else { 4 }))],
         prisma: fs::read_to_string(case.join("schema.prisma"))
@@ -45,7 +42,44 @@ fn facts(case: &Path) -> ProjectFacts {
         page_size: 0,
         max_page_size: 0,
         runtimes: runtime(case),
+    };
+    let mut files = vec![file_facts(path, input)];
+    let project = case.join("project");
+    for entry in walk(&project) {
+        let rel = entry.strip_prefix(&project).expect("inside").to_string_lossy().replace('\\', "/");
+        if Lang::from_path(&rel).is_some() && rel != path {
+            files.push(file_facts(&rel, &fs::read_to_string(&entry).expect("readable")));
+        }
     }
+    let mut model =
+        Model::build(apps, Inputs { files: files.into_iter().flatten().collect(), ..Default::default() });
+    model.supabase_modules.extend([
+        ("src/integrations/supabase/client".to_string(), client(&["supabase"])),
+        ("src/lib/supabase".to_string(), client(&["supabase", "default"])),
+        ("lib/supabase/server".to_string(), factory),
+    ]);
+    model
+}
+
+fn file_facts(path: &str, text: &str) -> Option<FileFacts> {
+    let body = text.trim_start_matches('\u{feff}');
+    let parsed = parse::parse(body, Lang::from_path(path)?).ok()?;
+    Some(FileFacts::of(path, body, &parsed.program))
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = fs::read_dir(dir) else { return out };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
 }
 
 /// A case's app: a Vite browser app reading env unless its folder holds a
@@ -98,9 +132,9 @@ fn codemod_fixtures() {
         let path = fs::read_to_string(dir.join("path"))
             .map(|p| p.trim().to_string())
             .unwrap_or_else(|_| format!("src/components/example.{ext}"));
-        let facts = facts(&dir);
         let lang = Lang::from_path(&path).expect("a JS/TS extension");
         let input = fs::read_to_string(&input_path).expect("input readable");
+        let facts = facts(&dir, &path, &input);
         let outcome = harden_file(&path, &input, lang, &[codemod], &facts)
             .unwrap_or_else(|e| panic!("{name}: input does not parse: {e}"));
         if !outcome.dropped.is_empty() {

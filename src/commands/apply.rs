@@ -58,7 +58,7 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<Exit> {
     let accepted = if args.yes {
         plan.changes
     } else {
-        match review::review(&plan.changes, &plan.facts, &plan.secrets, color_for(true))? {
+        match review::review(&plan.changes, &plan.model, &plan.secrets, color_for(true))? {
             review::Outcome::Accepted(accepted, remembered) => {
                 let entries: Vec<config::Ignore> = remembered
                     .iter()

@@ -3,6 +3,7 @@
 
 pub mod apply;
 pub mod batch;
+pub mod explain;
 pub mod list;
 pub mod parse_only;
 pub mod scan;

@@ -4,11 +4,12 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use harden_codemods::env::EnvRead;
-use harden_codemods::{harden_file, Codemod, Lang, LeftAlone, ProjectFacts};
+use harden_codemods::{harden_file, harden_tree, Codemod, Lang, LeftAlone, Model};
 use rayon::prelude::*;
 
 use crate::data::{Change, Finding, Note, Selection};
 use crate::files::{self, SourcePath};
+use crate::model::Tree;
 use crate::project::Project;
 use crate::registry;
 
@@ -42,7 +43,7 @@ struct FileResult {
 }
 
 /// The codemods that apply to this project's stacks, in the order they run.
-fn applicable(project: &Project, selection: &Selection) -> Vec<&'static dyn Codemod> {
+pub fn applicable(project: &Project, selection: &Selection) -> Vec<&'static dyn Codemod> {
     let stacks = project.stacks();
     selection
         .codemods
@@ -52,19 +53,22 @@ fn applicable(project: &Project, selection: &Selection) -> Vec<&'static dyn Code
         .collect()
 }
 
+/// Runs `codemods` over every source file, on the trees the model's parse
+/// kept (a file past the memory budget is parsed again).
 pub fn run(
     project: &Project,
-    selection: &Selection,
+    codemods: &[&'static dyn Codemod],
     sources: &[SourcePath],
     texts: &[Result<String, String>],
-    facts: &ProjectFacts,
+    trees: Vec<Tree>,
+    model: &Model,
 ) -> Ran {
-    let codemods = applicable(project, selection);
     let generated = AtomicUsize::new(0);
     let results: Vec<FileResult> = sources
         .par_iter()
         .zip(texts.par_iter())
-        .map(|(source, text)| {
+        .zip(trees.into_par_iter())
+        .map(|((source, text), tree)| {
             let note = |message: String| Note { path: source.rel.clone(), message };
             let Some(lang) = Lang::from_path(&source.rel) else { return FileResult::default() };
             let text = match text {
@@ -73,14 +77,31 @@ pub fn run(
                     return FileResult { notes: vec![note(message.clone())], ..Default::default() }
                 }
             };
+            // What it reads from the environment, as the model read it.
+            let env_reads = || model.files.get(&source.rel).map(|f| f.env_reads.clone()).unwrap_or_default();
             if files::is_generated(text) {
                 generated.fetch_add(1, Ordering::Relaxed);
                 // Left alone, but what it reads still belongs in .env.example.
-                let env_reads =
-                    harden_file(&source.rel, text, lang, &[], facts).map(|o| o.env_reads).unwrap_or_default();
-                return FileResult { env_reads, ..Default::default() };
+                return FileResult { env_reads: env_reads(), ..Default::default() };
             }
-            match harden_file(&source.rel, text, lang, &codemods, facts) {
+            // The codemods the model's facts of the file leave possible.
+            let facts = model.files.get(&source.rel);
+            let codemods: Vec<&dyn Codemod> =
+                codemods.iter().copied().filter(|c| facts.is_none_or(|f| f.allows(*c))).collect();
+            let codemods = codemods.as_slice();
+            let may_change = harden_codemods::may_change(text, codemods);
+            if !may_change && !harden_codemods::env::may_read(text) {
+                return FileResult::default();
+            }
+            let outcome = match tree {
+                Tree::Failed(e) => Err(e),
+                _ if !may_change => return FileResult { env_reads: env_reads(), ..Default::default() },
+                Tree::Parsed(Some(parsed)) => {
+                    Ok(harden_tree(&source.rel, text, lang, parsed, codemods, model))
+                }
+                Tree::Parsed(None) | Tree::None => harden_file(&source.rel, text, lang, codemods, model),
+            };
+            match outcome {
                 Ok(outcome) => FileResult {
                     moved: outcome.changes.iter().flat_map(|c| c.env.iter().cloned()).collect(),
                     changes: outcome

@@ -12,7 +12,7 @@ mod refit;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use harden_codemods::{Lang, LeftAlone, ProjectFacts};
+use harden_codemods::{Lang, LeftAlone, Model};
 use rayon::prelude::*;
 
 pub use refit::recompute;
@@ -47,8 +47,8 @@ pub struct Plan {
     /// Every source file read: (path, text), by path, for the scan's checks.
     pub texts: Vec<(String, String)>,
     pub elapsed: Duration,
-    /// What the codemods knew about the project (to recompute a change).
-    pub facts: ProjectFacts,
+    /// What harden knows about the project (to recompute a change; for scaffolds and checks).
+    pub model: Model,
 }
 
 pub fn build(root: &Path, selection: &Selection, config: &Config) -> anyhow::Result<Plan> {
@@ -58,8 +58,12 @@ pub fn build(root: &Path, selection: &Selection, config: &Config) -> anyhow::Res
     notes.extend(project.notes.iter().cloned());
     // Read every file once, in parallel.
     let texts: Vec<Result<String, String>> = sources.par_iter().map(|s| files::read_source(&s.abs)).collect();
-    let facts = model::facts(&project, &sources, &texts, config);
-    let ran = codemods::run(&project, selection, &sources, &texts, &facts);
+    let codemods = codemods::applicable(&project, selection);
+    let wanted = |text: &str, facts: &harden_codemods::FileFacts| {
+        codemods.iter().any(|c| c.may_apply(text) && facts.allows(*c))
+    };
+    let model::Built { model, trees } = model::build(&project, &sources, &texts, config, &wanted);
+    let ran = codemods::run(&project, &codemods, &sources, &texts, trees, &model);
     let mut changes = ran.changes;
     let mut findings = ran.findings;
     let mut env_reads = ran.env_reads;
@@ -77,6 +81,7 @@ pub fn build(root: &Path, selection: &Selection, config: &Config) -> anyhow::Res
         let ctx = scaffold::Context {
             root,
             project: &project,
+            model: &model,
             env_reads: &env_reads,
             tracked: &tracked,
             planned: &changes,
@@ -91,6 +96,7 @@ pub fn build(root: &Path, selection: &Selection, config: &Config) -> anyhow::Res
         let ctx = scaffold::Context {
             root,
             project: &project,
+            model: &model,
             env_reads: &env_reads,
             tracked: &tracked,
             planned: &changes,
@@ -128,7 +134,7 @@ pub fn build(root: &Path, selection: &Selection, config: &Config) -> anyhow::Res
         secrets: ran.moved.into_iter().map(|(_, _, value)| value).collect(),
         texts: read,
         elapsed: Duration::ZERO,
-        facts,
+        model,
     };
     refit::silence(&mut plan, config);
     refit::leave_out_unwritable(&mut plan, root);

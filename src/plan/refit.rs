@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use harden_codemods::{harden_file, Lang, ProjectFacts};
+use harden_codemods::{harden_file, Lang, Model};
 
 use super::Plan;
 use crate::config::Config;
@@ -19,7 +19,7 @@ pub fn silence(plan: &mut Plan, config: &Config) {
         let check = c.origin.check.unwrap_or(c.origin.id);
         config.ignored(check, &c.path, None) || config.ignored(c.origin.id, &c.path, None)
     };
-    let (kept, dropped) = without(std::mem::take(&mut plan.changes), silenced, &plan.facts);
+    let (kept, dropped) = without(std::mem::take(&mut plan.changes), silenced, &plan.model);
     plan.changes = kept;
     plan.silenced = dropped;
 }
@@ -30,7 +30,7 @@ pub fn silence(plan: &mut Plan, config: &Config) {
 fn without(
     changes: Vec<Change>,
     drop: impl Fn(&Change) -> bool,
-    facts: &ProjectFacts,
+    model: &Model,
 ) -> (Vec<Change>, Vec<Change>) {
     let mut current: std::collections::HashMap<String, Option<String>> = std::collections::HashMap::new();
     let mut out = Vec::new();
@@ -44,7 +44,7 @@ fn without(
         let change = if text == planned.before {
             planned
         } else {
-            match text.as_deref().and_then(|t| recompute(&planned, t, facts)) {
+            match text.as_deref().and_then(|t| recompute(&planned, t, model)) {
                 Some(c) => c,
                 None => continue,
             }
@@ -77,17 +77,17 @@ pub fn leave_out_unwritable(plan: &mut Plan, root: &Path) {
     plan.notes
         .extend(blocked.iter().map(|(path, message)| Note { path: path.clone(), message: message.clone() }));
     let (kept, left_out) =
-        without(std::mem::take(&mut plan.changes), |c| blocked.contains_key(&c.path), &plan.facts);
+        without(std::mem::take(&mut plan.changes), |c| blocked.contains_key(&c.path), &plan.model);
     plan.changes = kept;
     plan.unwritable = left_out;
 }
 
 /// Recomputes one codemod's change on `text`, for when an earlier change to the
 /// same file was skipped in review and the planned one no longer fits.
-pub fn recompute(change: &Change, text: &str, facts: &ProjectFacts) -> Option<Change> {
+pub fn recompute(change: &Change, text: &str, model: &Model) -> Option<Change> {
     let codemod = harden_codemods::by_id(change.origin.id)?;
     let lang = Lang::from_path(&change.path)?;
-    let outcome = harden_file(&change.path, text, lang, &[codemod], facts).ok()?;
+    let outcome = harden_file(&change.path, text, lang, &[codemod], model).ok()?;
     let c = outcome.changes.into_iter().next()?;
     Some(Change { why: c.why, before: Some(c.before), after: c.after, ..change.clone() })
 }
@@ -109,7 +109,7 @@ mod tests {
             after: earlier.replace("  return", "  if (!res.ok) throw new Error('x');\n  return"),
             before: Some(earlier),
         };
-        let facts = ProjectFacts::default();
+        let facts = Model::default();
         let fitted = recompute(&planned, original, &facts).expect("still applies");
         assert_eq!(fitted.before.as_deref(), Some(original));
         assert!(fitted

@@ -28,6 +28,8 @@ static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 pub struct Context<'a> {
     pub root: &'a std::path::Path,
     pub project: &'a Project,
+    /// The project model (the database schema, clients, endpoints…).
+    pub model: &'a harden_codemods::Model,
     /// Every environment read in the hardened sources: (path, read).
     pub env_reads: &'a [(String, EnvRead)],
     /// Whether git tracks a path (None: not a git work tree).

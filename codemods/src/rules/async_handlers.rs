@@ -41,7 +41,8 @@ impl Codemod for AsyncHandlers {
     }
 
     fn may_apply(&self, text: &str) -> bool {
-        (text.contains("async") || text.contains(".then(")) && crate::analysis::may_be_react(text)
+        (crate::text::has(text, "async") || crate::text::has(text, ".then("))
+            && crate::analysis::may_be_react(text)
     }
 
     fn run(&self, file: &FileCtx) -> Option<Proposal> {
@@ -358,7 +359,7 @@ impl Finder<'_> {
         let evidence = Evidence {
             catches_all: &self.refs.catches_all,
             risky_locals: &self.refs.risky_locals,
-            bindings: self.file.bindings,
+            bindings: self.file.bindings(),
             supabase: self.supabase,
         };
         if !awaits_something_that_can_fail(stmts, &evidence) {
@@ -371,7 +372,7 @@ impl Finder<'_> {
         let Some(param) = ["error", "err", "caughtError"].into_iter().find(|n| !names.declares(n)) else {
             return false;
         };
-        let style = self.file.style;
+        let style = self.file.style();
         let mut lines = vec![format!(
             "console.error({}, {param}){}",
             style.quoted(&format!("{name} failed:")),
@@ -399,7 +400,7 @@ impl Finder<'_> {
             let Stmt::Expr(s) = stmt else { continue };
             let Expr::Call(call) = &*s.expr else { continue };
             let Some(root) = then_chain_root(call) else { continue };
-            let style = self.file.style;
+            let style = self.file.style();
             let catch = format!(
                 ".catch(({param}) => console.error({}, {param}))",
                 style.quoted(&format!("{root} failed:")),

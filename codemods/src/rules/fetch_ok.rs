@@ -37,16 +37,16 @@ impl Codemod for FetchOk {
     }
 
     fn may_apply(&self, text: &str) -> bool {
-        text.contains("fetch(")
+        crate::text::has(text, "fetch(")
     }
 
     fn run(&self, file: &FileCtx) -> Option<Proposal> {
         // A local `Error` or `fetch` means the inserted code might not mean what it says.
-        if file.bindings.declares("Error") {
+        if file.bindings().declares("Error") {
             return None;
         }
-        if file.bindings.declares("fetch")
-            && !file.bindings.imported_from("fetch").is_some_and(|m| FETCH_MODULES.contains(&m))
+        if file.bindings().declares("fetch")
+            && !file.bindings().imported_from("fetch").is_some_and(|m| FETCH_MODULES.contains(&m))
         {
             return None;
         }
@@ -154,7 +154,7 @@ impl Finder<'_> {
             return;
         }
         let text = self.file.text;
-        let style = self.file.style;
+        let style = self.file.style();
         let body_range = range(&**body);
         let indent = crate::edit::line_indent(text, range(arrow).start);
         let inner = format!("{indent}{}", style.indent);
@@ -188,7 +188,7 @@ impl Finder<'_> {
         }
         let text = self.file.text;
         let stmt_range = range(stmt);
-        let Some(After { at, eol, indent, semi }) = after_stmt(text, self.file.style, stmt_range.clone())
+        let Some(After { at, eol, indent, semi }) = after_stmt(text, self.file.style(), stmt_range.clone())
         else {
             return;
         };
@@ -230,7 +230,7 @@ fn is_fetch_call(expr: &Expr, file: &FileCtx) -> bool {
         Some(Expr::Member(MemberExpr { obj, prop: MemberProp::Ident(prop), .. })) => {
             &*prop.sym == "fetch"
                 && matches!(unwrap(obj), Some(Expr::Ident(o))
-                    if matches!(&*o.sym, "window" | "globalThis" | "self") && !file.bindings.declares(&o.sym))
+                    if matches!(&*o.sym, "window" | "globalThis" | "self") && !file.bindings().declares(&o.sym))
         }
         _ => false,
     };

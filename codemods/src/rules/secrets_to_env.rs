@@ -83,7 +83,7 @@ impl Codemod for SecretsToEnv {
         }
         let runtime = Runtime::of(file);
         let typescript = [".ts", ".tsx", ".mts", ".cts"].iter().any(|e| file.path.ends_with(e));
-        let style = file.style;
+        let style = file.style();
         let q = |s: &str| style.quoted(s);
         let top_level = top_level_inits(file.program);
         let mut edits = Vec::new();
@@ -94,7 +94,7 @@ impl Codemod for SecretsToEnv {
         let mut bound: Vec<String> = Vec::new();
         let mut needs_helper = false;
         let mut moved_kinds: Vec<&str> = Vec::new();
-        let helper_taken = file.bindings.declares(HELPER);
+        let helper_taken = file.bindings().declares(HELPER);
         // A moved Supabase key: (where, its env name), for the URL beside it.
         let mut supabase_moved = None;
         for (r, prefix, value, kind) in &found {
@@ -104,7 +104,7 @@ impl Codemod for SecretsToEnv {
             // Where it goes, or why it stays.
             let read = if kind.public {
                 match runtime {
-                    Runtime::Browser if file.facts.runtime(file.path).is_some_and(|a| a.reads_env) => {
+                    Runtime::Browser if file.model.runtime(file.path).is_some_and(|a| a.reads_env) => {
                         Read::Inline(
                             format!("import.meta.env.VITE_{}", kind.env),
                             format!("VITE_{}", kind.env),
@@ -215,7 +215,7 @@ impl Codemod for SecretsToEnv {
                         (call, env_name, provided)
                     } else if bound.contains(&env_name) && names.get(&env_name) == Some(value) {
                         (env_name.clone(), env_name, provided)
-                    } else if file.bindings.declares(&env_name) {
+                    } else if file.bindings().declares(&env_name) {
                         (call, env_name, provided)
                     } else {
                         // Read once, at start-up.
@@ -267,7 +267,7 @@ impl Codemod for SecretsToEnv {
                     Runtime::NextClient | Runtime::NextShared => {
                         format!("process.env.{url_name}{}", if typescript { "!" } else { "" })
                     }
-                    _ if !file.bindings.declares(&url_name) => {
+                    _ if !file.bindings().declares(&url_name) => {
                         if !hoisted.contains(&url_name) {
                             hoisted.insert(0, url_name.clone());
                         }
@@ -328,7 +328,7 @@ impl Runtime {
         if path.starts_with("supabase/functions/") {
             return Runtime::Deno;
         }
-        let Some(app) = file.facts.runtime(path) else { return Runtime::Unknown };
+        let Some(app) = file.model.runtime(path) else { return Runtime::Unknown };
         let kind = FileKind::of(file);
         let server_path = path.contains("/server/")
             || path.starts_with("server/")
@@ -355,7 +355,7 @@ impl Runtime {
             }
             // A Vite app's browser code lives in src/; elsewhere (a Remix
             // `app/`, config files) it may be either.
-            let dir = file.facts.app_dir(path);
+            let dir = file.model.app_dir(path);
             let rel = path.strip_prefix(&format!("{dir}/")).unwrap_or(path);
             return if dir.is_empty() && path.starts_with("src/") || !dir.is_empty() && rel.starts_with("src/")
             {
@@ -489,7 +489,7 @@ fn insertion_point(file: &FileCtx) -> usize {
 
 /// The `requiredEnv` check and the values read once at start-up.
 fn helper_block(file: &FileCtx, typescript: bool, runtime: Runtime, hoisted: &[String]) -> String {
-    let style = file.style;
+    let style = file.style();
     let (eol, semi, indent) = (style.eol, style.semi(), &style.indent);
     let env_file = if runtime == Runtime::Deno { "supabase/functions/.env" } else { ".env" };
     let signature = if typescript {

@@ -43,7 +43,13 @@ impl Codemod for ServerErrors {
     }
 
     fn may_apply(&self, text: &str) -> bool {
-        (text.contains("async") || text.contains("express")) && crate::analysis::may_be_server(text)
+        (crate::text::has(text, "async") || crate::text::has(text, "express"))
+            && crate::analysis::may_be_server(text)
+    }
+
+    fn may_apply_to(&self, file: &crate::model::FileFacts) -> bool {
+        // Only entry points have handlers.
+        file.entry
     }
 
     fn run(&self, file: &FileCtx) -> Option<Proposal> {
@@ -113,7 +119,7 @@ impl Codemod for ServerErrors {
             FileKind::Edge { name } => {
                 let cors = cors_headers(file.program);
                 for handler in serve_handlers(body) {
-                    let headers = edge_json_headers(cors.as_deref(), file.style);
+                    let headers = edge_json_headers(cors.as_deref(), file.style());
                     let lines = vec![
                         format!("console.error({}, {{e}}){}", out.q(&format!("{name} failed:")), out.semi()),
                         format!("return new Response(JSON.stringify({{ error: {} }}), {{", out.q(GENERIC)),
@@ -128,7 +134,7 @@ impl Codemod for ServerErrors {
                 }
             }
             FileKind::Express => {
-                let major = file.facts.express_major(file.path).unwrap_or(4);
+                let major = file.model.express_major(file.path).unwrap_or(4);
                 let routes = ExpressRoutes::of(body);
                 if major < 5 {
                     for (handler, label, _) in &routes.handlers {
@@ -161,11 +167,11 @@ struct Out<'a> {
 
 impl Out<'_> {
     fn q(&self, s: &str) -> String {
-        self.file.style.quoted(s)
+        self.file.style().quoted(s)
     }
 
     fn semi(&self) -> &'static str {
-        self.file.style.semi()
+        self.file.style().semi()
     }
 
     /// Wraps the body (from statement `skip` on) in try/catch; `{e}` in the
@@ -186,7 +192,8 @@ impl Out<'_> {
             return false;
         };
         let lines: Vec<String> = lines.iter().map(|l| l.replace("{e}", param)).collect();
-        let Some(edit) = wrap_in_try(self.file.text, self.file.style, stmts, block.end, param, &lines) else {
+        let Some(edit) = wrap_in_try(self.file.text, self.file.style(), stmts, block.end, param, &lines)
+        else {
             return false;
         };
         self.found.push(format!("`{label}` on line {}", line_col(self.file.text, block.start).0));
@@ -233,7 +240,7 @@ impl Out<'_> {
     /// A final error-handling middleware before `app.listen(...)`.
     fn error_middleware(&mut self, at: usize, routes: &ExpressRoutes) {
         let text = self.file.text;
-        let style = self.file.style;
+        let style = self.file.style();
         let indent = line_indent(text, at).to_string();
         let unit = &style.indent;
         let app = &routes.app;

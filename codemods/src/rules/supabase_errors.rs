@@ -35,7 +35,12 @@ impl Codemod for SupabaseErrors {
     }
 
     fn may_apply(&self, text: &str) -> bool {
-        [".from(", ".rpc(", ".auth.", ".functions.", ".storage."].iter().any(|p| text.contains(p))
+        [".from(", ".rpc(", ".auth.", ".functions.", ".storage."].iter().any(|p| crate::text::has(text, p))
+    }
+
+    fn may_apply_to(&self, file: &crate::model::FileFacts) -> bool {
+        // Only Supabase calls answer `{ data, error }`.
+        file.supabase_chains
     }
 
     fn run(&self, file: &FileCtx) -> Option<Proposal> {
@@ -298,7 +303,7 @@ impl Finder<'_> {
     fn pick(&mut self, names: impl IntoIterator<Item = String>) -> Option<String> {
         let free = |n: &String| {
             !self.top_level.declares(n)
-                && self.file.bindings.imported_from(n).is_none()
+                && self.file.bindings().imported_from(n).is_none()
                 && self.stack.iter().all(|c| !c.names.declares(n) && !c.added.contains(n))
         };
         let name = names.into_iter().find(free)?;
@@ -405,7 +410,7 @@ impl Finder<'_> {
         if self.throws_handled() && !chain.is_secondary() {
             return vec![format!("if ({error}) throw {error}")];
         }
-        let style = self.file.style;
+        let style = self.file.style();
         let message = format!("Could not {}", chain.action());
         let log = format!("console.error({}, {error})", style.quoted(&format!("{message}:")));
         match self.toast_available().filter(|_| !chain.is_secondary()) {
@@ -430,7 +435,7 @@ impl Finder<'_> {
     /// edits inside it.
     fn insert_checks_after(&mut self, stmt: &Stmt, checks: &[Vec<String>], extra: Vec<Edit>) {
         let text = self.file.text;
-        let style = self.file.style;
+        let style = self.file.style();
         let Some(After { at, eol, indent, semi }) = after_stmt(text, style, range(stmt)) else { return };
         let mut out = String::new();
         for (n, lines) in checks.iter().enumerate() {

@@ -5,7 +5,6 @@
 
 mod drizzle;
 mod prisma;
-mod schema;
 mod supabase;
 
 use harden_codemods::Severity;

@@ -14,9 +14,9 @@ use std::fs;
 
 use harden_codemods::Severity;
 
-use super::schema::{Schema, Table};
 use crate::data::{Finding, Origin};
 use crate::scaffold::{propose, Context, Output};
+use harden_codemods::model::schema::{Schema, Source, Table};
 
 use super::{ID, TITLE};
 
@@ -38,12 +38,16 @@ pub fn run(ctx: &Context, out: &mut Output) {
     // Name order, as the CLI applies them; harden's own last, so that files
     // named out of that order (`add_fields.sql`) are read before it.
     files.sort_by_key(|f| (f.contains("_harden_"), f.clone()));
+    // The database as the migrations leave it (the model replayed them).
     let mut schema = Schema::default();
-    for file in &files {
-        if let Some(sql) = ctx.text(&format!("{DIR}/{file}")) {
-            schema.apply(&sql);
-        }
-    }
+    schema.tables = ctx
+        .model
+        .schema
+        .tables
+        .iter()
+        .filter(|(_, t)| t.source == Source::Migrations)
+        .map(|(n, t)| (n.clone(), t.clone()))
+        .collect();
     // Tables the code reads that no migration creates: built by hand.
     let missing: Vec<&String> =
         used.keys().filter(|t| !schema.tables.contains_key(&format!("public.{t}"))).collect();
@@ -81,7 +85,8 @@ pub fn run(ctx: &Context, out: &mut Output) {
     for (name, table) in schema.tables.iter().filter(|(n, _)| n.starts_with("public.")) {
         let short = &name["public.".len()..];
         if !table.rls {
-            let covered = |command: &str| table.policies.iter().any(|(_, c)| c == "all" || c == command);
+            let covered =
+                |command: &str| table.policies.iter().any(|p| p.command == "all" || p.command == command);
             let missing: Vec<&str> = COMMANDS.iter().copied().filter(|c| !covered(c)).collect();
             if !table.policies.is_empty() && missing.is_empty() {
                 // Policies written but never switched on.
@@ -110,7 +115,7 @@ pub fn run(ctx: &Context, out: &mut Output) {
                 ),
             );
         }
-        for policy in &table.open_writes {
+        for policy in table.open_writes().iter().map(|p| &p.name) {
             report(
                 out,
                 "policy-always-true",
@@ -207,7 +212,7 @@ fn child_of_owned(table: &Table, schema: &Schema) -> Option<(String, String, Str
 }
 
 fn policy_name(table: &Table, wanted: String) -> String {
-    if table.policies.iter().any(|(n, _)| *n == wanted) {
+    if table.policies.iter().any(|p| p.name == wanted) {
         format!("{wanted} (harden)")
     } else {
         wanted

@@ -32,15 +32,15 @@ pub(super) fn run(file: &FileCtx, items: &[ModuleItem]) -> Option<Proposal> {
         return None;
     }
     let text = file.text;
-    let style = file.style;
-    let (size, _) = file.facts.page_sizes();
+    let style = file.style();
+    let (size, _) = file.model.page_sizes();
     // Scripts and tests need every row (batch jobs, reports, checks).
     let lower = file.path.to_ascii_lowercase();
     let script = lower.starts_with("scripts/")
         || lower.contains("/scripts/")
         || lower.contains("test")
         || lower.contains("seed");
-    let name_taken = file.bindings.declares(CONSTANT);
+    let name_taken = file.bindings().declares(CONSTANT);
     let data_module = !crate::analysis::has_jsx(file.program);
     let mut edits = Vec::new();
     let mut threaded = Vec::new();

@@ -35,9 +35,15 @@ impl Codemod for Paginate {
     fn may_apply(&self, text: &str) -> bool {
         // Prisma; Supabase and Drizzle chains; Mongoose models (`.find(` alone
         // is every array search).
-        text.contains("findMany")
-            || (text.contains(".select(") && text.contains(".from("))
-            || (text.contains(".find(") && (text.contains("mongoose") || text.contains("/models")))
+        crate::text::has(text, "findMany")
+            || (crate::text::has(text, ".select(") && crate::text::has(text, ".from("))
+            || (crate::text::has(text, ".find(")
+                && (crate::text::has(text, "mongoose") || crate::text::has(text, "/models")))
+    }
+
+    fn may_apply_to(&self, file: &crate::model::FileFacts) -> bool {
+        // Server lists in entry points; browser lists on Supabase chains.
+        file.entry || file.supabase_chains
     }
 
     fn run(&self, file: &FileCtx) -> Option<Proposal> {

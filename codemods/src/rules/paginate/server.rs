@@ -66,7 +66,7 @@ pub(super) fn run(file: &FileCtx, kind: &FileKind, body: &[ModuleItem]) -> Optio
     if run.edits.is_empty() {
         return None;
     }
-    let (size, max) = file.facts.page_sizes();
+    let (size, max) = file.model.page_sizes();
     Some(Proposal {
         edits: run.edits,
         why: format!(
@@ -137,8 +137,8 @@ impl Run<'_> {
             return;
         }
         let text = self.file.text;
-        let style = self.file.style;
-        let (size, max) = self.file.facts.page_sizes();
+        let style = self.file.style();
+        let (size, max) = self.file.model.page_sizes();
         let first_at = finder.found.iter().map(|(at, _)| *at).min().unwrap_or(0);
         let Some(first) = stmts.iter().find(|s| range(*s).contains(&first_at)) else { return };
         let first_range = range(first);
@@ -249,7 +249,7 @@ impl Run<'_> {
 
     /// The `@id` field of a Prisma model, for a stable order.
     fn id_key(&self, model: &str) -> Option<String> {
-        let schema = self.file.facts.prisma(self.file.path)?;
+        let schema = self.file.model.prisma(self.file.path)?;
         let fields = schema.model(model)?;
         fields
             .iter()
@@ -392,7 +392,7 @@ impl Queries<'_> {
         // Mongoose: `Product.find(filter).sort(…)` on a model (a capitalised
         // name, in a file that uses mongoose or its models).
         let model_like = root.chars().next().is_some_and(|c| c.is_ascii_uppercase());
-        let uses_mongoose = self.text.contains("mongoose") || self.text.contains("/models");
+        let uses_mongoose = crate::text::has(self.text, "mongoose") || crate::text::has(self.text, "/models");
         if names.first() == Some(&"find") && model_like && uses_mongoose && !names.contains(&"skip") {
             if is_catalogue(&root) {
                 return Some(Found::Leave(reason::CATALOGUE));

@@ -45,10 +45,10 @@ impl Run<'_> {
         }
         let Some(init) = decl.decls[0].init.as_deref() else { return };
         let indent = line_indent(text, stmt_range.start).to_string();
-        let unit = &self.file.style.indent;
-        let (semi, eol) = (self.file.style.semi(), self.file.style.eol);
+        let unit = &self.file.style().indent;
+        let (semi, eol) = (self.file.style().semi(), self.file.style().eol);
         let issues = self.issues(parsed);
-        let q = |s: &str| self.file.style.quoted(s);
+        let q = |s: &str| self.file.style().quoted(s);
         let reject = bad_request(&issues, &q);
         let check = format!(
             "const {parsed} = {name}.safeParse(await {req}.json().catch(() => null)){semi}{eol}{indent}if (!{parsed}.success) {{{eol}{indent}{unit}{reject}{semi}{eol}{indent}}}{eol}{indent}"
@@ -103,7 +103,7 @@ impl Run<'_> {
         let Some(parsed) = ["parsedQuery", "queryInput"].into_iter().find(|n| !names.declares(n)) else {
             return;
         };
-        let style = self.file.style;
+        let style = self.file.style();
         let Some(after) = crate::edit::after_stmt(text, style, range(stmt)) else { return };
         let (semi, eol, unit, indent) = (style.semi(), after.eol, &style.indent, after.indent);
         let issues = self.issues(parsed);
@@ -135,7 +135,9 @@ impl Run<'_> {
             FormSource::Request(req) => {
                 let Some((stmt, decl)) = find_request_read(stmts, req, "formData") else { return };
                 let Pat::Ident(b) = &decl.decls[0].name else { return };
-                let Some(after) = crate::edit::after_stmt(text, self.file.style, range(stmt)) else { return };
+                let Some(after) = crate::edit::after_stmt(text, self.file.style(), range(stmt)) else {
+                    return;
+                };
                 (b.id.sym.to_string(), Insert::After(after.at), after.indent.to_string())
             }
             FormSource::Param(p) => {
@@ -182,7 +184,7 @@ impl Run<'_> {
         else {
             return;
         };
-        let style = self.file.style;
+        let style = self.file.style();
         let (semi, eol, unit) = (style.semi(), style.eol, &style.indent);
         let issues = self.issues(parsed);
         let q = |s: &str| style.quoted(s);
@@ -268,8 +270,8 @@ impl Run<'_> {
             return;
         }
         let indent = line_indent(text, first_range.start).to_string();
-        let unit = &self.file.style.indent;
-        let (semi, eol) = (self.file.style.semi(), self.file.style.eol);
+        let unit = &self.file.style().indent;
+        let (semi, eol) = (self.file.style().semi(), self.file.style().eol);
         let issues = self.issues(parsed);
         let what = self.q(source.invalid());
         let reject = match reply {

@@ -46,8 +46,13 @@ impl Codemod for ValidateInput {
     fn may_apply(&self, text: &str) -> bool {
         [".json()", ".body", ".query", ".params", "FormData", ".formData()", "searchParams"]
             .iter()
-            .any(|p| text.contains(p))
+            .any(|p| crate::text::has(text, p))
             && crate::analysis::may_be_server(text)
+    }
+
+    fn may_apply_to(&self, file: &crate::model::FileFacts) -> bool {
+        // Only entry points have handlers.
+        file.entry
     }
 
     fn run(&self, file: &FileCtx) -> Option<Proposal> {
@@ -63,7 +68,7 @@ impl Codemod for ValidateInput {
         let edge = matches!(kind, FileKind::Edge { .. });
         let zod = ZodImport::find(items)?;
         let major =
-            zod.major.or_else(|| if edge { None } else { file.facts.zod_major(file.path) }).unwrap_or(4);
+            zod.major.or_else(|| if edge { None } else { file.model.zod_major(file.path) }).unwrap_or(4);
         let mut run = Run {
             file,
             added_here: Vec::new(),
@@ -107,7 +112,7 @@ impl Codemod for ValidateInput {
                 let cors = cors_headers(file.program);
                 for body in serve_handlers(items) {
                     let schema = format!("{}Body", pascal(name));
-                    let headers = edge_json_headers(cors.as_deref(), file.style);
+                    let headers = edge_json_headers(cors.as_deref(), file.style());
                     run.json_entry(&body, &schema, name, |issues, q| {
                         format!(
                             "return new Response(JSON.stringify({{ error: {}, issues: {issues} }}), {{ status: 400, headers: {headers} }})",
@@ -195,7 +200,7 @@ impl Codemod for ValidateInput {
         }
         // The schemas (and zod's import) after the imports.
         let text = file.text;
-        let style = file.style;
+        let style = file.style();
         let eol = style.eol;
         let after_imports = crate::analysis::head(items).last().map(|i| range(i).end);
         let mut block = String::new();

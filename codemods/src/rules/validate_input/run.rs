@@ -28,7 +28,7 @@ pub(crate) struct Run<'a> {
 
 impl Run<'_> {
     pub(crate) fn q(&self, s: &str) -> String {
-        self.file.style.quoted(s)
+        self.file.style().quoted(s)
     }
 
     pub(crate) fn issues(&self, parsed: &str) -> String {
@@ -42,7 +42,7 @@ impl Run<'_> {
     /// An existing schema with exactly this text, or a fresh name.
     pub(crate) fn schema_for(&self, wanted: &str, fields: &Fields, label: &str) -> Option<String> {
         let text = self.schema_text(wanted, fields, label);
-        let semi = self.file.style.semi();
+        let semi = self.file.style().semi();
         let same = self.schemas.iter().find(|(n, t)| *t == format!("const {n} = {text}{semi}"));
         match same {
             Some((n, _)) => Some(n.clone()),
@@ -52,7 +52,7 @@ impl Run<'_> {
 
     pub(crate) fn schema_name(&self, wanted: &str) -> Option<String> {
         let taken = |n: &str| {
-            self.file.bindings.declares(n)
+            self.file.bindings().declares(n)
                 || local_type(self.file.program, n).is_some()
                 || declares_type(self.file.program, n)
                 || self.schemas.iter().any(|(s, _)| s == n)
@@ -83,7 +83,7 @@ impl Run<'_> {
                 }
             }
         }
-        let style = self.file.style;
+        let style = self.file.style();
         let q = |s: &str| style.quoted(s);
         let unit = &style.indent;
         let mut out = format!("z.object({{{}", style.eol);
@@ -122,7 +122,7 @@ impl Run<'_> {
             }
         }
         let text =
-            format!("const {name} = {}{}", self.schema_text(&name, &fields, label), self.file.style.semi());
+            format!("const {name} = {}{}", self.schema_text(&name, &fields, label), self.file.style().semi());
         self.schemas.push((name, text));
     }
 }

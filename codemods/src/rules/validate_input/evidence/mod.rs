@@ -157,7 +157,7 @@ impl Run<'_> {
     }
 
     pub(crate) fn model_fields(&self, model: &str) -> Option<Fields> {
-        let schema = self.file.facts.prisma(self.file.path)?;
+        let schema = self.file.model.prisma(self.file.path)?;
         let fields = schema.model(model)?;
         let mut out = Fields::new();
         for f in fields {
@@ -231,7 +231,7 @@ impl Run<'_> {
             s.visit_with(&mut drizzle);
             s.visit_with(&mut args);
         }
-        let schema = self.file.facts.prisma(self.file.path);
+        let schema = self.file.model.prisma(self.file.path);
         let mut out = Fields::new();
         for (name, has_default) in names {
             let from_model =
@@ -381,7 +381,7 @@ impl Run<'_> {
         }
         let parsed = crate::supabase::resolve(self.file.path, &source)
             .iter()
-            .find_map(|module| self.file.facts.read_module(module))
+            .find_map(|module| self.file.model.read_module(module))
             .and_then(|(path, text)| {
                 let lang = crate::parse::Lang::from_path(&path)?;
                 crate::parse::parse(text.trim_start_matches('\u{feff}'), lang).ok()
