@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use harden_codemods::model::file::is_test_path;
 use harden_codemods::model::{AppRuntime, Apps, FileFacts, Inputs};
 use harden_codemods::parse::{ParseError, Parsed};
-use harden_codemods::{Lang, Model};
+use harden_codemods::{Codemod, Lang, Model};
 use rayon::prelude::*;
 
 use crate::config::Config;
@@ -38,32 +38,40 @@ pub struct Built {
     pub model: Model,
     /// Each source's parse, in `sources` order.
     pub trees: Vec<Tree>,
+    /// Each source's text tests, one per codemod in the order given: false
+    /// for a codemod its facts rule out, and for a file not read, not
+    /// JavaScript/TypeScript, or a test nothing applies to.
+    pub passed: Vec<Vec<bool>>,
 }
 
-/// Parses every source once, reads each file's part of the model from its
-/// tree, and joins them. Tests, specs, stories and fixtures matter to the
-/// model not at all: they are parsed only when a codemod may change them.
-/// `wanted(text, facts)`: whether the codemods will want the tree.
+/// Parses every source once, runs each codemod's text test on it once, reads
+/// each file's part of the model from its tree, and joins them. Tests, specs,
+/// stories and fixtures matter to the model and the codemods not at all:
+/// they are parsed only for what they read from the environment.
 pub fn build(
     project: &Project,
     sources: &[SourcePath],
     texts: &[Result<String, String>],
     config: &Config,
-    wanted: &(dyn Fn(&str, &FileFacts) -> bool + Sync),
+    codemods: &[&'static dyn Codemod],
 ) -> Built {
     let kept = AtomicUsize::new(0);
-    let parsed: Vec<(Tree, Option<FileFacts>)> = sources
+    let parsed: Vec<(Tree, Option<FileFacts>, Vec<bool>)> = sources
         .par_iter()
         .zip(texts.par_iter())
         .map(|(source, text)| {
             let (Some(lang), Ok(text)) = (Lang::from_path(&source.rel), text) else {
-                return (Tree::None, None);
+                return (Tree::None, None, vec![false; codemods.len()]);
             };
             let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+            let none = || vec![false; codemods.len()];
+            let tests = |allowed: &dyn Fn(&dyn Codemod) -> bool| -> Vec<bool> {
+                codemods.iter().map(|&c| allowed(c) && c.may_apply(text)).collect()
+            };
+            // Codemods leave tests alone: one is parsed only for what it reads from the environment.
             let test = is_test_path(&source.rel);
-            let as_test = FileFacts { path: source.rel.clone(), test: true, ..Default::default() };
-            if test && !wanted(text, &as_test) && !harden_codemods::env::may_read(text) {
-                return (Tree::None, None);
+            if test && !harden_codemods::env::may_read(text) {
+                return (Tree::None, None, none());
             }
             match harden_codemods::parse::parse(body, lang) {
                 Ok(tree) => {
@@ -76,32 +84,41 @@ pub fn build(
                         }))
                         .ok()
                     };
-                    let keep = facts.as_ref().is_some_and(|f| wanted(text, f))
+                    // The text tests of the codemods its facts allow.
+                    let passed = match &facts {
+                        Some(f) => tests(&|c| f.allows(c)),
+                        None => tests(&|_| true),
+                    };
+                    // Kept when a codemod will run on it.
+                    let keep = passed.contains(&true)
                         && kept.fetch_add(text.len(), Ordering::Relaxed) + text.len() <= KEPT_SOURCE_BYTES;
-                    (Tree::Parsed(keep.then_some(tree)), facts)
+                    (Tree::Parsed(keep.then_some(tree)), facts, passed)
                 }
-                Err(e) => (Tree::Failed(e), None),
+                Err(e) => (Tree::Failed(e), None, if test { none() } else { tests(&|_| true) }),
             }
         })
         .collect();
-    let (trees, files): (Vec<Tree>, Vec<Option<FileFacts>>) = parsed.into_iter().unzip();
+    let mut trees = Vec::with_capacity(parsed.len());
+    let mut files = Vec::with_capacity(parsed.len());
+    let mut passed = Vec::with_capacity(parsed.len());
+    for (tree, facts, p) in parsed {
+        trees.push(tree);
+        files.extend(facts);
+        passed.push(p);
+    }
+    let apps = apps(project, &files, config);
     let inputs = Inputs {
-        files: files.into_iter().flatten().collect(),
+        files,
         configs: configs(project),
         migrations: migrations(&project.root),
         verify_jwt: verify_jwt(&project.root),
     };
-    Built { model: Model::build(apps(project, sources, texts, config), inputs), trees }
+    Built { model: Model::build(apps, inputs), trees, passed }
 }
 
 /// What the apps' manifests say: Express and zod majors, Prisma schemas,
 /// runtimes, and the page sizes of `harden.toml`.
-fn apps(
-    project: &Project,
-    sources: &[SourcePath],
-    texts: &[Result<String, String>],
-    config: &Config,
-) -> Apps {
+fn apps(project: &Project, files: &[FileFacts], config: &Config) -> Apps {
     let express_majors = project
         .apps
         .iter()
@@ -129,12 +146,8 @@ fn apps(
             .max_by_key(|a| a.dir.len())
             .map(|a| a.dir.as_str())
     };
-    let reading: std::collections::HashSet<&str> = sources
-        .iter()
-        .zip(texts)
-        .filter(|(_, text)| text.as_ref().is_ok_and(|t| harden_codemods::env::may_read(t)))
-        .filter_map(|(source, _)| app_of(&source.rel))
-        .collect();
+    let reading: std::collections::HashSet<&str> =
+        files.iter().filter(|f| !f.env_reads.is_empty()).filter_map(|f| app_of(&f.path)).collect();
     let runtimes = project
         .apps
         .iter()

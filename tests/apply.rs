@@ -224,6 +224,24 @@ fn an_unparsable_file_is_reported_and_the_others_still_change() {
 }
 
 #[test]
+fn tests_are_left_alone_but_a_route_in_a_test_folder_is_hardened() {
+    let copy = copy_fixture("next-prisma");
+    let route = fs::read_to_string(copy.root.join("app/api/posts/route.ts")).expect("read");
+    // The same handler as a test helper, a spec, and a route that happens to be named `test`.
+    for path in ["e2e/helpers.ts", "app/api/posts/route.test.ts", "app/api/posts/test/route.ts"] {
+        let file = copy.root.join(path);
+        fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
+        fs::write(&file, &route).expect("write");
+    }
+    let out = run(&["apply", "--dry-run"], &copy.root);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let shown = stdout(&out);
+    assert!(shown.contains("+++ b/app/api/posts/test/route.ts"), "{shown}");
+    assert!(!shown.contains("+++ b/e2e/helpers.ts"), "{shown}");
+    assert!(!shown.contains("+++ b/app/api/posts/route.test.ts"), "{shown}");
+}
+
+#[test]
 fn only_and_skip_select_codemods_and_unknown_ids_exit_two() {
     let copy = copy_fixture("bolt-app");
     let out = run(&["apply", "--dry-run", "--only", "nope"], &copy.root);

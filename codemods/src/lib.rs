@@ -79,6 +79,15 @@ pub fn by_id(id: &str) -> Option<&'static dyn Codemod> {
 
 const BOM: &str = "\u{feff}";
 
+/// A codemod lined up for one file, with whether its text test passed on the
+/// file as read (a text test scans the whole file: it runs once per text).
+pub type Lined<'c> = (&'c dyn Codemod, bool);
+
+/// Each of `codemods` with its text test on `text`.
+pub fn line_up<'c>(text: &str, codemods: &[&'c dyn Codemod]) -> Vec<Lined<'c>> {
+    codemods.iter().map(|&c| (c, c.may_apply(text))).collect()
+}
+
 /// Runs `codemods` in order over `text`, each on the text the previous ones
 /// left. The file is parsed once; after a change, the parse that verifies the
 /// new text is the tree the next codemod sees. A change whose result parses
@@ -90,35 +99,33 @@ pub fn harden_file(
     codemods: &[&dyn Codemod],
     model: &Model,
 ) -> Result<FileOutcome, ParseError> {
-    if !may_change(text, codemods) && !env::may_read(text) {
+    let lineup = line_up(text, codemods);
+    if !lineup.iter().any(|(_, passed)| *passed) && !env::may_read(text) {
         return Ok(FileOutcome::default());
     }
-    let parsed = parse::parse(text.strip_prefix(BOM).unwrap_or(text), lang)?;
-    Ok(harden_tree(path, text, lang, parsed, codemods, model))
+    harden_tree(path, text, lang, None, &lineup, model)
 }
 
-/// Whether any of `codemods` may apply to `text` (a cheap text test).
-pub fn may_change(text: &str, codemods: &[&dyn Codemod]) -> bool {
-    codemods.iter().any(|c| c.may_apply(text))
-}
-
-/// [`harden_file`] on a file the run has parsed already: `parsed` is the tree
-/// of `text` without its byte-order mark.
+/// [`harden_file`] on codemods already lined up, and on the tree of `text`
+/// without its byte-order mark when the run has parsed it already.
 pub fn harden_tree(
     path: &str,
     text: &str,
     lang: Lang,
-    parsed: parse::Parsed,
-    codemods: &[&dyn Codemod],
+    parsed: Option<parse::Parsed>,
+    lineup: &[Lined],
     model: &Model,
-) -> FileOutcome {
+) -> Result<FileOutcome, ParseError> {
     let mut outcome = FileOutcome::default();
     let (bom, body) = match text.strip_prefix(BOM) {
         Some(rest) => (BOM, rest),
         None => ("", text),
     };
     let mut current = body.to_string();
-    let mut parsed = parsed;
+    let mut parsed = match parsed {
+        Some(parsed) => parsed,
+        None => parse::parse(body, lang)?,
+    };
     // Facts of the current tree, worked out on first use and again only
     // when a change replaced the tree.
     let mut style = std::cell::OnceCell::new();
@@ -127,8 +134,9 @@ pub fn harden_tree(
     // Each codemod's text test on the text as the previous ones left it: an
     // earlier change can make a later codemod apply (paginate reads req.query,
     // which validate-input then validates).
-    for &codemod in codemods {
-        if !codemod.may_apply(&current) {
+    for &(codemod, passed) in lineup {
+        let changed = !outcome.changes.is_empty();
+        if !(if changed { codemod.may_apply(&current) } else { passed }) {
             continue;
         }
         let notes = std::cell::RefCell::new(Notes::default());
@@ -183,8 +191,9 @@ pub fn harden_tree(
             }
         }
     }
-    if env::may_read(&current) {
+    // What the changed text reads from the environment (the model read the original).
+    if !outcome.changes.is_empty() && env::may_read(&current) {
         outcome.env_reads = env::reads(&parsed.program, &current);
     }
-    outcome
+    Ok(outcome)
 }

@@ -45,7 +45,8 @@ pub struct FileOutcome {
     pub dropped: Vec<String>,
     /// Targets a codemod saw but left alone on purpose.
     pub left_alone: Vec<LeftAlone>,
-    /// The environment variables the file reads once hardened.
+    /// The environment variables the file reads once hardened, when it was
+    /// changed (the model's facts hold what the original reads).
     pub env_reads: Vec<crate::env::EnvRead>,
     pub findings: Vec<Finding>,
 }

@@ -96,7 +96,7 @@ pub fn may_hold(text: &str) -> bool {
     };
     let opened = memchr::memchr3_iter(b'"', b'\'', b'`', text.as_bytes()).any(|i| starts(&text[i + 1..]));
     opened
-        || text.match_indices("://").any(|(at, _)| {
+        || memchr::memmem::find_iter(text.as_bytes(), b"://").any(|at| {
             let scheme =
                 text[..at].rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '+')).next().unwrap_or("");
             let rest = text[at + 3..].split(['"', '\'', '`', '\n']).next().unwrap_or("");
@@ -113,7 +113,7 @@ pub fn may_hold(text: &str) -> bool {
                     | "amqps"
             ) && rest.contains('@')
         })
-        || SIGNING_NAMES.iter().any(|n| text.contains(n))
+        || crate::text::has_any(text, SIGNING_NAMES)
 }
 
 /// Words that mark a placeholder, not a real value.

@@ -31,7 +31,7 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<Exit> {
         use rayon::prelude::*;
         sources.par_iter().map(|s| files::read_source(&s.abs)).collect()
     };
-    let built = crate::model::build(&project, &sources, &texts, &config, &|_, _| false);
+    let built = crate::model::build(&project, &sources, &texts, &config, &[]);
     let model = built.model;
     let parsed = built.trees.iter().filter(|t| matches!(t, crate::model::Tree::Parsed(_))).count();
     let failed = built.trees.iter().filter(|t| matches!(t, crate::model::Tree::Failed(_))).count();

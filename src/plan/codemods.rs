@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use harden_codemods::env::EnvRead;
-use harden_codemods::{harden_file, harden_tree, Codemod, Lang, LeftAlone, Model};
+use harden_codemods::{harden_tree, Codemod, Lang, LeftAlone, Lined, Model};
 use rayon::prelude::*;
 
 use crate::data::{Change, Finding, Note, Selection};
@@ -54,21 +54,23 @@ pub fn applicable(project: &Project, selection: &Selection) -> Vec<&'static dyn 
 }
 
 /// Runs `codemods` over every source file, on the trees the model's parse
-/// kept (a file past the memory budget is parsed again).
+/// kept (a file past the memory budget is parsed again) and with the text
+/// tests it ran (`passed`, one per codemod for each source).
 pub fn run(
     project: &Project,
     codemods: &[&'static dyn Codemod],
     sources: &[SourcePath],
     texts: &[Result<String, String>],
     trees: Vec<Tree>,
+    passed: Vec<Vec<bool>>,
     model: &Model,
 ) -> Ran {
     let generated = AtomicUsize::new(0);
     let results: Vec<FileResult> = sources
         .par_iter()
         .zip(texts.par_iter())
-        .zip(trees.into_par_iter())
-        .map(|((source, text), tree)| {
+        .zip(trees.into_par_iter().zip(passed.into_par_iter()))
+        .map(|((source, text), (tree, passed))| {
             let note = |message: String| Note { path: source.rel.clone(), message };
             let Some(lang) = Lang::from_path(&source.rel) else { return FileResult::default() };
             let text = match text {
@@ -86,23 +88,24 @@ pub fn run(
             }
             // The codemods the model's facts of the file leave possible.
             let facts = model.files.get(&source.rel);
-            let codemods: Vec<&dyn Codemod> =
-                codemods.iter().copied().filter(|c| facts.is_none_or(|f| f.allows(*c))).collect();
-            let codemods = codemods.as_slice();
-            let may_change = harden_codemods::may_change(text, codemods);
-            if !may_change && !harden_codemods::env::may_read(text) {
-                return FileResult::default();
-            }
+            let lineup: Vec<Lined> = codemods
+                .iter()
+                .zip(passed)
+                .filter(|(c, _)| facts.is_none_or(|f| f.allows(**c)))
+                .map(|(&c, passed)| (c as &dyn Codemod, passed))
+                .collect();
+            let may_change = lineup.iter().any(|(_, passed)| *passed);
             let outcome = match tree {
-                Tree::Failed(e) => Err(e),
+                // Said only of a file that matters (one the codemods or .env.example would read).
+                Tree::Failed(e) if may_change || harden_codemods::env::may_read(text) => Err(e),
                 _ if !may_change => return FileResult { env_reads: env_reads(), ..Default::default() },
-                Tree::Parsed(Some(parsed)) => {
-                    Ok(harden_tree(&source.rel, text, lang, parsed, codemods, model))
-                }
-                Tree::Parsed(None) | Tree::None => harden_file(&source.rel, text, lang, codemods, model),
+                Tree::Parsed(parsed) => harden_tree(&source.rel, text, lang, parsed, &lineup, model),
+                Tree::Failed(_) | Tree::None => harden_tree(&source.rel, text, lang, None, &lineup, model),
             };
             match outcome {
                 Ok(outcome) => FileResult {
+                    // What it reads: as the model read it, unless a change made it read more.
+                    env_reads: if outcome.changes.is_empty() { env_reads() } else { outcome.env_reads },
                     moved: outcome.changes.iter().flat_map(|c| c.env.iter().cloned()).collect(),
                     changes: outcome
                         .changes
@@ -133,7 +136,6 @@ pub fn run(
                             message: f.message,
                         })
                         .collect(),
-                    env_reads: outcome.env_reads,
                 },
                 Err(e) => FileResult {
                     notes: vec![Note {

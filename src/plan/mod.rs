@@ -59,11 +59,8 @@ pub fn build(root: &Path, selection: &Selection, config: &Config) -> anyhow::Res
     // Read every file once, in parallel.
     let texts: Vec<Result<String, String>> = sources.par_iter().map(|s| files::read_source(&s.abs)).collect();
     let codemods = codemods::applicable(&project, selection);
-    let wanted = |text: &str, facts: &harden_codemods::FileFacts| {
-        codemods.iter().any(|c| c.may_apply(text) && facts.allows(*c))
-    };
-    let model::Built { model, trees } = model::build(&project, &sources, &texts, config, &wanted);
-    let ran = codemods::run(&project, &codemods, &sources, &texts, trees, &model);
+    let model::Built { model, trees, passed } = model::build(&project, &sources, &texts, config, &codemods);
+    let ran = codemods::run(&project, &codemods, &sources, &texts, trees, passed, &model);
     let mut changes = ran.changes;
     let mut findings = ran.findings;
     let mut env_reads = ran.env_reads;

@@ -97,7 +97,8 @@ impl Scaffold for EnvExample {
             out.changes
                 .extend(dotenv::gitignore_change(ctx, Origin { check: Some("env-not-ignored"), ..ORIGIN }));
         }
-        for path in env_files {
+        // Asking git costs a process each: only for the files that exist.
+        for path in env_files.into_iter().filter(|p| ctx.root.join(p).is_file()) {
             if (ctx.tracked)(&path) == Some(true) {
                 // Public values only (Lovable commits its anon key): a risk, not a leak yet.
                 let text = fs::read_to_string(ctx.root.join(&path)).unwrap_or_default();

@@ -57,10 +57,11 @@ impl FileFacts {
         }
     }
 
-    /// Whether `codemod` may apply to this file, as far as its facts tell
-    /// (a test file's facts tell nothing).
+    /// Whether `codemod` may apply to this file, as far as its facts tell.
+    /// Never to a test: a test should fail loudly, and a catch or a log added
+    /// to it would hide what it is there to show.
     pub fn allows(&self, codemod: &dyn crate::Codemod) -> bool {
-        self.test || codemod.may_apply_to(self)
+        !self.test && codemod.may_apply_to(self)
     }
 
     /// `text` is the file without a byte-order mark, `program` its tree.
@@ -134,9 +135,15 @@ impl FileFacts {
 }
 
 /// Tests, specs, stories, fixtures and mocks: code no user runs, whose uses
-/// of the app's values decide nothing.
+/// of the app's values decide nothing. A `test` folder among the app's
+/// routes is a route (`app/api/campaigns/[id]/test/route.ts`), not a test.
 pub fn is_test_path(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
+    let folders = path.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let routes = folders
+        .split('/')
+        .position(|s| matches!(s, "app" | "pages" | "api" | "routes" | "functions"))
+        .unwrap_or(usize::MAX);
     [".test.", ".spec.", ".stories.", ".story.", ".cy."].iter().any(|m| name.contains(m))
         || [
             "vitest.config",
@@ -148,7 +155,7 @@ pub fn is_test_path(path: &str) -> bool {
         ]
         .iter()
         .any(|c| name.starts_with(c))
-        || path.split('/').any(|s| {
+        || folders.split('/').take(routes).any(|s| {
             matches!(
                 s,
                 "test"
@@ -202,4 +209,34 @@ pub fn is_project_specifier(s: &str) -> bool {
     }
     let first = s.split('/').next().unwrap_or(s);
     DIRS.contains(&first.trim_start_matches(['@', '~']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_test_path;
+
+    #[test]
+    fn tests_are_told_by_name_or_folder_but_a_test_route_is_a_route() {
+        for test in [
+            "src/lib/api.test.ts",
+            "src/components/Button.stories.tsx",
+            "e2e/helpers.ts",
+            "apps/webapp/test/bench/lib/cdp.ts",
+            "__tests__/app/page.tsx",
+            "vitest.config.ts",
+            "app/api/x/route.spec.ts",
+        ] {
+            assert!(is_test_path(test), "{test}");
+        }
+        for app in [
+            "app/api/email-campaigns/[id]/test/route.ts",
+            "src/app/test/page.tsx",
+            "pages/api/tests/index.ts",
+            "supabase/functions/test/index.ts",
+            "src/lib/testing.ts",
+            "src/latest/feed.ts",
+        ] {
+            assert!(!is_test_path(app), "{app}");
+        }
+    }
 }
