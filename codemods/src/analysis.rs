@@ -168,8 +168,6 @@ pub struct ToastApi {
     pub name: String,
     /// Only available where a component destructured it from `useToast()`.
     pub via_hook: bool,
-    /// The texts of the toasts the file already shows (to tell its language).
-    pub existing_message: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -215,152 +213,28 @@ impl ToastApi {
                     ("sonner", "toast") | ("react-hot-toast", "default" | "toast") => ToastKind::Error,
                     (s, "toast") if s.ends_with("use-toast") => ToastKind::Shadcn,
                     (s, "useToast") if s.ends_with("use-toast") => {
-                        hook = Some(ToastApi {
-                            kind: ToastKind::Shadcn,
-                            name: "toast".into(),
-                            via_hook: true,
-                            existing_message: None,
-                        });
+                        hook =
+                            Some(ToastApi { kind: ToastKind::Shadcn, name: "toast".into(), via_hook: true });
                         continue;
                     }
                     _ => continue,
                 };
-                return Some(ToastApi { kind, name: local, via_hook: false, existing_message: None })
-                    .map(|t| t.with_existing_message(program))
-                    .filter(|_| !translated(program));
+                return Some(ToastApi { kind, name: local, via_hook: false });
             }
         }
-        hook.map(|t| t.with_existing_message(program)).filter(|_| !translated(program))
-    }
-
-    /// The message for a new error toast: a fixed generic line (text built
-    /// from identifiers reads badly, and reusing another toast's text can say
-    /// the wrong thing).
-    pub fn user_message(&self) -> &str {
-        "Something went wrong. Please try again."
-    }
-
-    /// The file's toasts speak English (or say nothing literal): an English
-    /// line fits. A file whose toasts are in another language gets none.
-    pub fn fits_language(&self) -> bool {
-        const ENGLISH: &[&str] = &[
-            "the",
-            "to",
-            "could",
-            "failed",
-            "please",
-            "successfully",
-            "error",
-            "not",
-            "your",
-            "was",
-            "is",
-            "are",
-            "saved",
-            "deleted",
-            "created",
-            "updated",
-            "something",
-            "went",
-            "wrong",
-            "try",
-            "again",
-            "success",
-        ];
-        match &self.existing_message {
-            None => true,
-            Some(texts) => texts
-                .split(|c: char| !c.is_ascii_alphabetic())
-                .any(|w| ENGLISH.contains(&w.to_ascii_lowercase().as_str())),
-        }
-    }
-
-    fn with_existing_message(mut self, program: &Program) -> ToastApi {
-        struct Find<'t> {
-            toast: &'t ToastApi,
-            found: Option<String>,
-        }
-        impl Visit for Find<'_> {
-            fn visit_call_expr(&mut self, c: &swc_core::ecma::ast::CallExpr) {
-                use swc_core::ecma::ast::{Callee, Expr, Lit, MemberProp, Prop, PropName, PropOrSpread};
-                let Callee::Expr(callee) = &c.callee else { return c.visit_children_with(self) };
-                let literal = |e: &Expr| match e {
-                    Expr::Lit(Lit::Str(s)) => Some(s.value.to_string_lossy().into_owned()),
-                    _ => None,
-                };
-                match (&**callee, self.toast.kind) {
-                    (Expr::Member(m), ToastKind::Error)
-                        if matches!(&*m.obj, Expr::Ident(i) if *i.sym == *self.toast.name)
-                            && matches!(&m.prop, MemberProp::Ident(_)) =>
-                    {
-                        if let Some(text) = c.args.first().and_then(|a| literal(&a.expr)) {
-                            let all = self.found.take().map_or(text.clone(), |f| format!("{f} {text}"));
-                            self.found = Some(all);
-                        }
-                    }
-                    (Expr::Ident(i), ToastKind::Shadcn) if *i.sym == *self.toast.name => {
-                        if let Some(Expr::Object(o)) = c.args.first().map(|a| &*a.expr) {
-                            let prop = |key: &str| {
-                                o.props.iter().find_map(|p| match p {
-                                    PropOrSpread::Prop(p) => match &**p {
-                                        Prop::KeyValue(kv) if matches!(&kv.key, PropName::Ident(k) if &*k.sym == key) => {
-                                            literal(&kv.value)
-                                        }
-                                        _ => None,
-                                    },
-                                    _ => None,
-                                })
-                            };
-                            if let Some(text) = prop("title") {
-                                let all = self.found.take().map_or(text.clone(), |f| format!("{f} {text}"));
-                                self.found = Some(all);
-                            }
-                        }
-                    }
-                    _ => {}
-                }
-                c.visit_children_with(self);
-            }
-        }
-        let mut f = Find { toast: &self, found: None };
-        program.visit_with(&mut f);
-        self.existing_message = f.found;
-        self
+        hook
     }
 
     /// A statement that tells the user `message` (no trailing semicolon).
-    pub fn call(&self, message: &str, style: &crate::style::Style) -> String {
+    pub fn call(&self, message: &crate::messages::UserMessage, style: &crate::style::Style) -> String {
+        let message = message.expr(style);
         match self.kind {
-            ToastKind::Error => format!("{}.error({})", self.name, style.quoted(message)),
-            ToastKind::Shadcn => format!(
-                "{}({{ title: {}, variant: {} }})",
-                self.name,
-                style.quoted(message),
-                style.quoted("destructive")
-            ),
+            ToastKind::Error => format!("{}.error({message})", self.name),
+            ToastKind::Shadcn => {
+                format!("{}({{ title: {message}, variant: {} }})", self.name, style.quoted("destructive"))
+            }
         }
     }
-}
-
-/// The file's UI text goes through an i18n library: a hard-coded toast would
-/// be in the wrong language, so errors are only logged.
-fn translated(program: &Program) -> bool {
-    let Program::Module(module) = program else { return false };
-    module.body.iter().any(|item| {
-        let swc_core::ecma::ast::ModuleItem::ModuleDecl(swc_core::ecma::ast::ModuleDecl::Import(d)) = item
-        else {
-            return false;
-        };
-        let src = d.src.value.to_string_lossy().to_ascii_lowercase();
-        let library = ["i18n", "intl", "lingui", "translation", "locale"].iter().any(|w| src.contains(w));
-        // Or a project hook such as `useI18n`, `useTranslation`, `useLocale`.
-        let hook = d.specifiers.iter().any(|s| {
-            matches!(s, ImportSpecifier::Named(n)
-                if ["useI18n", "useTranslation", "useTranslations", "useIntl", "useLocale", "useLanguage"]
-                    .contains(&&*n.local.sym))
-        });
-        library || hook
-    })
 }
 
 /// True when a function body destructures `toast` from `useToast()`.
@@ -496,4 +370,27 @@ mod tests {
             assert!(b.declares(name), "{name}");
         }
     }
+}
+
+/// `setLoading`, `setIsSubmitting`, `setSaving`: a flag that says work is under
+/// way (a spinner, a disabled button), which every way out must reset.
+pub fn is_busy_setter(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix("set") else { return false };
+    let rest = rest.strip_prefix("Is").unwrap_or(rest);
+    [
+        "Loading",
+        "Saving",
+        "Submitting",
+        "Sending",
+        "Busy",
+        "Pending",
+        "Processing",
+        "Uploading",
+        "Deleting",
+        "Updating",
+        "Creating",
+        "Fetching",
+    ]
+    .iter()
+    .any(|w| rest.ends_with(w))
 }

@@ -63,7 +63,14 @@ impl FileCtx<'_> {
     /// The Supabase clients the file can use.
     pub fn clients(&self) -> &crate::supabase::Clients {
         self.clients_cache.get_or_init(|| {
-            crate::supabase::Clients::of(self.program, self.path, &self.model.supabase_modules)
+            let mut clients =
+                crate::supabase::Clients::of(self.program, self.path, &self.model.supabase_modules);
+            // And those only the whole project shows: through wrappers,
+            // re-exports, aliases and parameters the app passes a client into.
+            if let Some(more) = self.model.clients_in(self.path) {
+                clients.names.extend(more.keys().cloned());
+            }
+            clients
         })
     }
 

@@ -6,7 +6,8 @@
 //! - what one file says: [`analysis`], [`supabase`], [`env`], [`secrets`],
 //!   [`prisma`], [`package_json`];
 //! - what the whole project says: [`model`];
-//! - shared knowledge for codemods: [`framework`], [`wrap`], [`setup`], and
+//! - shared knowledge for codemods: [`framework`], [`wrap`], [`setup`],
+//!   [`messages`] (what a new error branch tells the user), and
 //!   [`codemod`] (what a codemod is);
 //! - the codemods, one module (or folder) each under [`rules`]; none imports
 //!   another.
@@ -19,6 +20,7 @@ pub mod edit;
 pub mod env;
 pub mod framework;
 pub mod invariants;
+pub mod messages;
 pub mod model;
 pub mod nesting;
 pub mod outcome;

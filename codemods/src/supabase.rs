@@ -320,6 +320,8 @@ pub struct Chain {
     pub target: Option<String>,
     /// Ends in `.single()`: no row is an error too.
     pub single: bool,
+    /// Ends in `.maybeSingle()`: no row is `null`, which the code expects.
+    pub maybe_single: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -375,6 +377,7 @@ impl Chain {
         }
         let skip = usize::from(names.first() == Some(&"schema"));
         let single = names.contains(&"single");
+        let maybe_single = names.contains(&"maybeSingle");
         let arg = |i: usize| methods.get(i).and_then(|(_, a)| a.clone());
         let chain = match names.get(skip..)? {
             ["from", op, ..] => {
@@ -386,15 +389,17 @@ impl Chain {
                     "delete" => ChainKind::Delete,
                     _ => return None,
                 };
-                Chain { kind, target: arg(skip), single }
+                Chain { kind, target: arg(skip), single, maybe_single }
             }
-            ["rpc", ..] => Chain { kind: ChainKind::Rpc, target: arg(skip), single },
-            ["functions", "invoke", ..] => Chain { kind: ChainKind::Invoke, target: arg(skip + 1), single },
+            ["rpc", ..] => Chain { kind: ChainKind::Rpc, target: arg(skip), single, maybe_single },
+            ["functions", "invoke", ..] => {
+                Chain { kind: ChainKind::Invoke, target: arg(skip + 1), single, maybe_single }
+            }
             ["storage", "from", op, ..] if STORAGE_METHODS.contains(op) => {
-                Chain { kind: ChainKind::Storage, target: Some((*op).to_string()), single }
+                Chain { kind: ChainKind::Storage, target: Some((*op).to_string()), single, maybe_single }
             }
             ["auth", method, ..] if AUTH_METHODS.contains(method) => {
-                Chain { kind: ChainKind::Auth, target: Some((*method).to_string()), single }
+                Chain { kind: ChainKind::Auth, target: Some((*method).to_string()), single, maybe_single }
             }
             _ => return None,
         };
@@ -419,13 +424,47 @@ impl Chain {
     }
 
     /// A call whose failure should be reported, never made fatal: sign-outs,
-    /// audit and log tables.
+    /// and bookkeeping writes (audit and activity logs, notifications,
+    /// history, analytics) whose failure must not undo what the user did.
     pub fn is_secondary(&self) -> bool {
-        let target = self.target.as_deref().unwrap_or("").to_ascii_lowercase();
-        target == "signout"
-            || ["audit", "log", "telemetry", "analytics", "event", "execution"]
-                .iter()
-                .any(|w| target.contains(w))
+        const BOOKKEEPING: &[&str] = &[
+            "audit",
+            "audits",
+            "log",
+            "logs",
+            "telemetry",
+            "analytics",
+            "activity",
+            "activities",
+            "notification",
+            "notifications",
+            "history",
+            "histories",
+            "tracking",
+            "metrics",
+            "execution",
+            "executions",
+        ];
+        let target = self.target.as_deref().unwrap_or("");
+        if target == "signOut" {
+            return true;
+        }
+        // Words of the table's name (`activity_logs`, `auditTrail`), so that
+        // `blog_posts` or `catalog` are not logs.
+        let mut words = Vec::new();
+        let mut word = String::new();
+        for c in target.chars() {
+            if c == '_' || c == '-' || c == '.' || c.is_ascii_uppercase() {
+                words.push(std::mem::take(&mut word));
+            }
+            if c.is_ascii_alphanumeric() {
+                word.push(c.to_ascii_lowercase());
+            }
+        }
+        words.push(word);
+        self.is_write()
+            && self.kind != ChainKind::Auth
+            && words.iter().any(|w| BOOKKEEPING.contains(&w.as_str()))
     }
 
     /// "Nothing found" comes back as an error: `.single()` reads, and the

@@ -25,24 +25,22 @@ pub fn wrap_in_try(
     catch_param: &str,
     catch_lines: &[String],
 ) -> Option<Edit> {
-    wrap_in_try_finally(text, style, stmts, stmts.len(), body_end, catch_param, catch_lines)
+    wrap_in_try_finally(text, style, stmts, &[], body_end, catch_param, catch_lines)
 }
 
-/// Like [`wrap_in_try`], with `stmts[finally_from..]` moved into a `finally`
-/// block (state resets such as `setLoading(false)` that must also run when
-/// something failed).
+/// Like [`wrap_in_try`], with the statements at `moved` (one-line statements
+/// anywhere in the body, each on lines of its own: state resets such as
+/// `setLoading(false)` that must also run when something failed) taken out
+/// of the body and written once each, in order, in a `finally` block.
 pub fn wrap_in_try_finally(
     text: &str,
     style: &Style,
     stmts: &[Stmt],
-    finally_from: usize,
+    moved: &[Range<usize>],
     body_end: usize,
     catch_param: &str,
     catch_lines: &[String],
 ) -> Option<Edit> {
-    if finally_from == 0 {
-        return None;
-    }
     let first = range(stmts.first()?);
     let last = range(stmts.last()?);
     if !starts_line(text, first.start) {
@@ -59,38 +57,46 @@ pub fn wrap_in_try_finally(
     let protected = protected_ranges(stmts);
     let unit = &style.indent;
 
-    let indented = |from: usize, to: usize| {
-        let mut out = String::new();
-        let mut offset = from;
-        for line in text[from..to].split_inclusive('\n') {
-            let inside_literal = protected.iter().any(|r| r.start < offset && offset < r.end);
-            if !inside_literal && !line.trim().is_empty() {
-                out.push_str(unit);
-            }
-            out.push_str(line);
-            offset += line.len();
+    // The lines the moved statements stand on, and what goes in `finally`.
+    let mut cut: Vec<Range<usize>> = Vec::new();
+    let mut finally: Vec<&str> = Vec::new();
+    for r in moved {
+        let statement = text.get(r.clone())?;
+        if !starts_line(text, r.start) || statement.contains('\n') {
+            return None;
         }
-        out
-    };
-    // Where the try part ends and the finally part starts (whole lines).
-    let (try_end, finally_start) = match stmts.get(finally_from) {
-        Some(f) => {
-            let f = range(f);
-            if !starts_line(text, f.start) {
-                return None;
-            }
-            let previous = range(&stmts[finally_from - 1]);
-            let (try_end, finally_start) = (after_line(text, previous.end)?, line_start(text, f.start));
-            // Only blank lines between them (a comment there would be lost).
-            if !text.get(try_end..finally_start)?.trim().is_empty() {
-                return None;
-            }
-            (try_end, finally_start)
+        let line_end = after_line(text, r.end)?;
+        // A comment after it would be lost.
+        if !text[r.end..line_end].trim().is_empty() {
+            return None;
         }
-        None => (end, end),
-    };
-    let mut out = format!("{base}try {{{eol}");
-    out.push_str(&indented(start, try_end));
+        let next = text[line_end..].find('\n').map_or(text.len(), |i| line_end + i + 1);
+        cut.push(line_start(text, r.start)..next);
+        if !finally.contains(&statement) {
+            finally.push(statement);
+        }
+    }
+    // Nothing but moved statements would be left to try.
+    if cut.iter().map(|r| r.len()).sum::<usize>() >= text[start..end].trim_end().len() {
+        return None;
+    }
+
+    let mut body = String::new();
+    let mut offset = start;
+    for line in text[start..end].split_inclusive('\n') {
+        let here = offset;
+        offset += line.len();
+        if cut.iter().any(|r| r.contains(&here)) {
+            continue;
+        }
+        let inside_literal = protected.iter().any(|r| r.start < here && here < r.end);
+        if !inside_literal && !line.trim().is_empty() {
+            body.push_str(unit);
+        }
+        body.push_str(line);
+    }
+    let body = body.trim_end_matches(['\r', '\n']);
+    let mut out = format!("{base}try {{{eol}{body}");
     out.push_str(&format!("{eol}{base}}} catch ({catch_param}) {{{eol}"));
     for line in catch_lines {
         let depth = line.chars().take_while(|c| *c == '\t').count();
@@ -101,10 +107,13 @@ pub fn wrap_in_try_finally(
     }
     out.push_str(base);
     out.push('}');
-    if finally_start < end {
+    if !finally.is_empty() {
         out.push_str(&format!(" finally {{{eol}"));
-        out.push_str(&indented(finally_start, end));
-        out.push_str(&format!("{eol}{base}}}"));
+        for statement in finally {
+            out.push_str(&format!("{base}{unit}{statement}{eol}"));
+        }
+        out.push_str(base);
+        out.push('}');
     }
     Some(Edit::replace(start..end, out))
 }

@@ -374,10 +374,49 @@ impl Model {
         }
     }
 
+    /// `local` in `file` is a value the file builds from a package (it
+    /// imports one and `local` is no function of its own): a client object.
+    fn exports_value(&self, file: &str, local: &str) -> bool {
+        // Packages whose client objects talk to a database or a service.
+        const CLIENTS: &[&str] = &[
+            "@prisma/client",
+            "pg",
+            "mysql2",
+            "mongoose",
+            "mongodb",
+            "redis",
+            "ioredis",
+            "axios",
+            "ky",
+            "stripe",
+            "openai",
+            "@anthropic-ai/sdk",
+            "resend",
+            "twilio",
+            "@neondatabase/serverless",
+            "postgres",
+        ];
+        let Some(f) = self.files.get(file) else { return false };
+        f.functions.iter().all(|g| g.name != local)
+            && f.modules.imports.iter().any(|i| {
+                !i.type_only
+                    && (CLIENTS.contains(&i.source.as_str()) || i.source.starts_with("@prisma/client"))
+            })
+    }
+
     fn method_target<'a>(&'a self, path: &str, object: &str, method: &str) -> summaries::Target<'a> {
         match super::get(&self.imports, path, object) {
             Some((file, Some(local))) => match self.function(file, &format!("{local}.{method}")) {
                 Some(f) => summaries::Target::Function(f),
+                // A client object the project builds from a package
+                // (`new PrismaClient()`, `axios.create()`): its calls can reject;
+                // a Supabase client's answer `{ error }`.
+                None if self.clients.get(file.as_str()).is_some_and(|m| m.contains_key(local)) => {
+                    summaries::Target::Client
+                }
+                None if self.function(file, local).is_none() && self.exports_value(file, local) => {
+                    summaries::Target::Package
+                }
                 None => summaries::Target::Unknown,
             },
             Some((file, None)) => {
@@ -437,6 +476,7 @@ impl Model {
             }
         }
         let mut summaries: super::ByFile<Summary> = HashMap::default();
+        let mut each = Vec::with_capacity(functions.len());
         for (i, (path, f)) in functions.iter().enumerate() {
             let is_client = |name: &str| matches!(self.target(path, name), summaries::Target::Client);
             let only = !f.awaits.is_empty()
@@ -448,8 +488,28 @@ impl Model {
                 only_supabase_or_hooks: only,
             };
             summaries.entry(path.to_string()).or_default().entry(f.name.clone()).or_insert(summary);
+            each.push(summary);
         }
         self.summaries = summaries;
+        // Each function keeps its own (two handlers of one name in two components differ).
+        let mut each = each.into_iter();
+        for f in self.files.values_mut().flat_map(|f| f.functions.iter_mut()) {
+            f.summary = each.next().unwrap_or_default();
+        }
+    }
+
+    /// Whether an await in `path` (as [`summaries::awaits_in`] reads it) can
+    /// reject: `fetch`, a body read, a package's call, or a project function
+    /// whose summary says so. Supabase calls, hooks, timers, callees that
+    /// catch everything and names of unknown origin cannot be shown to.
+    pub fn await_can_reject(&self, path: &str, site: &summaries::AwaitSite) -> bool {
+        let resolve_call = |name: &str| self.target(path, name);
+        let resolve_method = |o: &str, m: &str| self.method_target(path, o, m);
+        match summaries::outcome(site, &resolve_call, &resolve_method) {
+            summaries::Outcome::Rejects => true,
+            summaries::Outcome::Never => false,
+            summaries::Outcome::Depends(f) => f.summary.can_reject,
+        }
     }
 
     /// The summary of a function defined in `path`.

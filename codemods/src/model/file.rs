@@ -94,19 +94,22 @@ impl FileFacts {
         } else {
             None
         };
+        let supabase_chains = has(&[".from(", ".rpc(", ".auth.", ".functions.", ".storage."])
+            && super::clients::has_supabase_chain(program);
         FileFacts {
             path: path.to_string(),
             test: false,
             entry: crate::framework::FileKind::of_file(path, program).is_some(),
-            supabase_chains: has(&[".from(", ".rpc(", ".auth.", ".functions.", ".storage."])
-                && super::clients::has_supabase_chain(program),
+            supabase_chains,
             functions: if has(&["await", "throw", "async", "fetch(", ".then("]) {
                 super::summaries::extract(program, &lines)
             } else {
                 Vec::new()
             },
             uses: super::uses::extract(program, &lines, &sources),
-            clients: if has(&["upabase", "Client", "createClient"]) || !imported.is_empty() {
+            // A leaf module may get its client only as a parameter (`db: any`).
+            clients: if has(&["upabase", "Client", "createClient"]) || !imported.is_empty() || supabase_chains
+            {
                 super::clients::extract(program, &lines)
             } else {
                 FileClients::default()

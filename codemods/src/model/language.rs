@@ -520,6 +520,9 @@ pub struct Message {
     /// Shown on a failure path (in a catch, after an error test, a
     /// destructive toast), not a success.
     pub failure: bool,
+    /// Shown in a catch or after an error test (`if (error)`): what the app
+    /// says when an operation fails, not a validation message (`if (!order)`).
+    pub on_error: bool,
     pub line: usize,
 }
 
@@ -557,7 +560,7 @@ pub fn extract(program: &Program, lines: &LineIndex) -> FileLanguage {
             out.i18n |= library || hook;
         }
     }
-    let mut v = Scan { lines, out: &mut out, functions: Vec::new(), failure: 0 };
+    let mut v = Scan { lines, out: &mut out, functions: Vec::new(), failure: 0, on_error: 0 };
     program.visit_with(&mut v);
     out
 }
@@ -568,6 +571,8 @@ struct Scan<'a> {
     functions: Vec<String>,
     /// Inside a catch block or an `if (error)` branch.
     failure: usize,
+    /// Inside a catch or a branch that tests nothing but an error.
+    on_error: usize,
 }
 
 const TEXT_ATTRS: &[&str] = &["placeholder", "title", "label", "alt", "aria-label", "description", "tooltip"];
@@ -616,7 +621,21 @@ impl Scan<'_> {
             self.out.votes.read(&text);
         }
         let function = self.functions.iter().rev().find(|f| !f.is_empty()).cloned().unwrap_or_default();
-        self.out.messages.push(Message { function, channel, text, key, failure, line });
+        let on_error = self.on_error > 0;
+        self.out.messages.push(Message { function, channel, text, key, failure, on_error, line });
+    }
+}
+
+/// `error`, `fetchError`, `err`, `res.error`, `!res.ok`: a test of an error
+/// and nothing else (`error || credits < 1` may be a validation message).
+fn is_pure_error_test(e: &Expr) -> bool {
+    match strip_ts(e) {
+        Expr::Ident(i) => matches!(&*i.sym, "error" | "err" | "e") || i.sym.ends_with("Error"),
+        Expr::Member(m) => matches!(&m.prop, MemberProp::Ident(p) if &*p.sym == "error"),
+        Expr::Unary(u) if u.op == swc_core::ecma::ast::UnaryOp::Bang => {
+            matches!(strip_ts(&u.arg), Expr::Member(m) if matches!(&m.prop, MemberProp::Ident(p) if matches!(&*p.sym, "ok" | "success")))
+        }
+        _ => false,
     }
 }
 
@@ -715,16 +734,21 @@ impl Visit for Scan<'_> {
 
     fn visit_catch_clause(&mut self, c: &swc_core::ecma::ast::CatchClause) {
         self.failure += 1;
+        self.on_error += 1;
         c.visit_children_with(self);
         self.failure -= 1;
+        self.on_error -= 1;
     }
 
     fn visit_if_stmt(&mut self, i: &swc_core::ecma::ast::IfStmt) {
         i.test.visit_with(self);
         let failure = is_error_test(&i.test);
+        let pure = failure && is_pure_error_test(&i.test);
         self.failure += usize::from(failure);
+        self.on_error += usize::from(pure);
         i.cons.visit_with(self);
         self.failure -= usize::from(failure);
+        self.on_error -= usize::from(pure);
         i.alt.visit_with(self);
     }
 

@@ -69,6 +69,8 @@ pub struct Function {
     pub returns_error_value: bool,
     /// Parameters: (name, type annotation as written).
     pub params: Vec<(String, Option<String>)>,
+    /// What the project model concludes, once every file is read.
+    pub summary: Summary,
 }
 
 /// What the project model concludes about a function.
@@ -86,6 +88,31 @@ pub struct Summary {
 
 const BODY_READS: &[&str] = &["json", "text", "blob", "arrayBuffer", "formData"];
 const TIMERS: &[&str] = &["sleep", "delay", "wait", "setTimeout"];
+
+/// Names bound to what a hook returned, anywhere in the program.
+pub fn hook_names(program: &Program) -> HashSet<String> {
+    struct Hooks(HashSet<String>);
+    impl Visit for Hooks {
+        crate::model::skip_types!();
+        fn visit_var_declarator(&mut self, d: &VarDeclarator) {
+            hook_bound(d, &mut self.0);
+            d.visit_children_with(self);
+        }
+    }
+    let mut h = Hooks(HashSet::default());
+    program.visit_with(&mut h);
+    h.0
+}
+
+/// The awaits of one body (not counting the functions nested in it), for a
+/// codemod that asks the model whether any can reject: `hooks` are the
+/// file's names bound to hook results ([`hook_names`]).
+pub fn awaits_in(stmts: &[Stmt], hooks: &HashSet<String>, lines: &LineIndex) -> Vec<AwaitSite> {
+    let mut f = Function::default();
+    let mut body = BodyScan { lines, hooks, f: &mut f, in_try: 0, in_catch: 0, in_error_branch: 0 };
+    stmts.iter().for_each(|s| s.visit_with(&mut body));
+    f.awaits
+}
 
 /// The functions of one file.
 pub fn extract(program: &Program, lines: &LineIndex) -> Vec<Function> {
@@ -347,7 +374,12 @@ impl BodyScan<'_> {
         // A promise returned unawaited rejects past any try around it.
         if let e @ Expr::Call(c) = strip_ts(e) {
             let what = awaited(e, self.hooks);
-            if what != Awaited::Unknown {
+            // `return NextResponse.json(…)`, `return res.redirect(…)`: an
+            // answer, not a promise.
+            let answer = matches!(&c.callee, Callee::Expr(callee) if matches!(strip_ts(callee), Expr::Member(m)
+                if matches!(&m.prop, MemberProp::Ident(p)
+                    if matches!(&*p.sym, "json" | "redirect" | "rewrite" | "next" | "send" | "text" | "error" | "end" | "sendStatus"))));
+            if what != Awaited::Unknown && !answer {
                 let line = self.lines.line_of(c);
                 self.f.awaits.push(AwaitSite { what, caught: false, line });
             }
@@ -367,8 +399,15 @@ fn awaited(e: &Expr, hooks: &HashSet<String>) -> Awaited {
         });
         return if is_promise && timer { Awaited::Timer } else { Awaited::Unknown };
     }
-    let Expr::Call(c) = e else { return Awaited::Unknown };
-    let Callee::Expr(callee) = &c.callee else { return Awaited::Unknown };
+    // A tagged template is a call of its tag (`` prisma.$queryRaw`…` ``, `` sql`…` ``).
+    let callee = match e {
+        Expr::Call(c) => match &c.callee {
+            Callee::Expr(callee) => &**callee,
+            _ => return Awaited::Unknown,
+        },
+        Expr::TaggedTpl(t) => &*t.tag,
+        _ => return Awaited::Unknown,
+    };
     match strip_ts(callee) {
         Expr::Ident(i) => {
             let name = i.sym.to_string();
@@ -384,7 +423,9 @@ fn awaited(e: &Expr, hooks: &HashSet<String>) -> Awaited {
         }
         Expr::Member(m) => {
             let MemberProp::Ident(method) = &m.prop else { return Awaited::Unknown };
-            if BODY_READS.contains(&&*method.sym) {
+            // `res.json()` reads a body; `res.json(data)`, `NextResponse.json(data)` answer one.
+            let no_args = matches!(e, Expr::Call(c) if c.args.is_empty());
+            if BODY_READS.contains(&&*method.sym) && no_args {
                 return Awaited::BodyRead;
             }
             // Walk down the chain to its root, remembering the first method.

@@ -18,11 +18,12 @@ use swc_core::ecma::ast::{
 };
 use swc_core::ecma::visit::{Visit, VisitWith};
 
-use crate::analysis::strip_ts;
-use crate::analysis::{declares_toast_hook, has_jsx, Bindings, ToastApi};
+use crate::analysis::{declares_toast_hook, has_jsx, is_busy_setter, Bindings, ToastApi};
 use crate::codemod::{Codemod, FileCtx, Proposal, Stack};
 use crate::edit::Edit;
-use crate::parse::{line_col, range};
+use crate::messages::for_failure;
+use crate::model::summaries::{awaits_in, hook_names, AwaitSite, Awaited};
+use crate::parse::{line_col, range, LineIndex};
 use crate::wrap::{awaits_outside_try, returns_value, wrap_in_try, wrap_in_try_finally};
 
 pub struct AsyncHandlers;
@@ -58,7 +59,8 @@ impl Codemod for AsyncHandlers {
             toast: ToastApi::detect(file.program),
             hooks: Vec::new(),
             in_effect: 0,
-            supabase: &file.clients().names,
+            awaits: std::cell::OnceCell::new(),
+            told: false,
             edits: Vec::new(),
             found: Vec::new(),
         };
@@ -67,9 +69,10 @@ impl Codemod for AsyncHandlers {
             return None;
         }
         let list = finder.found.join(", ");
-        let report = match &finder.toast {
-            Some(_) => "logs the error and shows a toast",
-            None => "logs the error (the file has no toast to tell the user with)",
+        let report = if finder.told {
+            "logs the error and tells the user with the file's toast"
+        } else {
+            "logs the error (no toast in the interface's words to tell the user with)"
         };
         Some(Proposal {
             edits: finder.edits,
@@ -87,10 +90,12 @@ struct Refs {
     handler_uses: HashMap<String, usize>,
     /// Names handed to an `on*` JSX attribute (directly or `() => name(…)`).
     jsx_uses: HashSet<String>,
-    /// Same-file functions whose awaits all sit inside their own try.
-    catches_all: HashSet<String>,
-    /// Same-file async functions that await outside a try.
-    risky_locals: HashSet<String>,
+    /// Names handed to a component's prop (`<LeadModal onSave={save} />`):
+    /// the component may await them and rely on a rejection (to stay open,
+    /// to show its own error).
+    component_uses: HashSet<String>,
+    /// Inside the attributes of a component (a capitalized element).
+    in_component: bool,
     all_uses: HashMap<String, usize>,
     /// Names of functions called from an effect callback.
     effect_calls: HashSet<String>,
@@ -128,28 +133,21 @@ impl Visit for Refs {
         b.type_ann.visit_with(self);
     }
 
+    // A declaration's own name is no use of it.
     fn visit_fn_decl(&mut self, f: &FnDecl) {
-        if let Some(b) = &f.function.body {
-            if catches_everything(&b.stmts) {
-                self.catches_all.insert(f.ident.sym.to_string());
-            } else if f.function.is_async && awaits_outside_try(&b.stmts) {
-                self.risky_locals.insert(f.ident.sym.to_string());
-            }
-        }
         f.function.visit_with(self);
     }
 
-    fn visit_var_declarator(&mut self, d: &VarDeclarator) {
-        if let (Pat::Ident(name), Some(Expr::Arrow(a))) = (&d.name, d.init.as_deref()) {
-            if let ArrowFunctionBody::FunctionBody(b) = &*a.body {
-                if catches_everything(&b.stmts) {
-                    self.catches_all.insert(name.id.sym.to_string());
-                } else if a.is_async && awaits_outside_try(&b.stmts) {
-                    self.risky_locals.insert(name.id.sym.to_string());
-                }
+    fn visit_jsx_opening_element(&mut self, el: &swc_core::ecma::ast::JSXOpeningElement) {
+        let component = match &el.name {
+            swc_core::ecma::ast::JSXElementName::Ident(i) => {
+                i.sym.starts_with(|c: char| c.is_ascii_uppercase())
             }
-        }
-        d.visit_children_with(self);
+            _ => true,
+        };
+        let outer = std::mem::replace(&mut self.in_component, component);
+        el.visit_children_with(self);
+        self.in_component = outer;
     }
 
     fn visit_jsx_attr(&mut self, attr: &JSXAttr) {
@@ -159,6 +157,9 @@ impl Visit for Refs {
                     Expr::Ident(id) => {
                         *self.handler_uses.entry(id.sym.to_string()).or_default() += 1;
                         self.jsx_uses.insert(id.sym.to_string());
+                        if self.in_component {
+                            self.component_uses.insert(id.sym.to_string());
+                        }
                     }
                     Expr::Arrow(a) => {
                         if let ArrowFunctionBody::Expr(body) = &*a.body {
@@ -211,7 +212,11 @@ struct Finder<'a> {
     /// For each enclosing function: does it destructure `toast` from `useToast()`?
     hooks: Vec<bool>,
     in_effect: usize,
-    supabase: &'a HashSet<String>,
+    /// The file's names bound to hook results and its lines, for reading a
+    /// body's awaits the way the project model does (worked out on first use).
+    awaits: std::cell::OnceCell<(rustc_hash::FxHashSet<String>, LineIndex)>,
+    /// Some catch tells the user (the why must not promise what was not added).
+    told: bool,
     edits: Vec<Edit>,
     found: Vec<String>,
 }
@@ -234,7 +239,7 @@ impl Visit for Finder<'_> {
             if let Some(body) = function {
                 if self.is_handler_name(&name)
                     && self.refs.only_handler_uses(&name)
-                    && self.wrap(&body, &name)
+                    && self.wrap(&body, &name, true)
                 {
                     return;
                 }
@@ -247,7 +252,7 @@ impl Visit for Finder<'_> {
         let name = f.ident.sym.to_string();
         if self.is_handler_name(&name)
             && self.refs.only_handler_uses(&name)
-            && self.wrap(&Body::Function(&f.function), &name)
+            && self.wrap(&Body::Function(&f.function), &name, true)
         {
             return;
         }
@@ -259,7 +264,7 @@ impl Visit for Finder<'_> {
         if let Some(JSXAttrValue::JSXExprContainer(c)) = &attr.value {
             if let JSXExpr::Expr(e) = &c.expr {
                 if let Expr::Arrow(a) = &**e {
-                    if is_event(&attr_name.sym) && self.wrap(&init_fn(a), &attr_name.sym) {
+                    if is_event(&attr_name.sym) && self.wrap(&init_fn(a), &attr_name.sym, false) {
                         return;
                     }
                 }
@@ -288,7 +293,8 @@ impl Visit for Finder<'_> {
             if let Callee::Expr(callee) = &c.callee {
                 if let Expr::Paren(p) = &**callee {
                     if let Expr::Arrow(a) = &*p.expr {
-                        if c.args.is_empty() && self.in_effect > 0 && self.wrap(&init_fn(a), "effect") {
+                        if c.args.is_empty() && self.in_effect > 0 && self.wrap(&init_fn(a), "effect", false)
+                        {
                             return;
                         }
                     }
@@ -341,7 +347,7 @@ impl Finder<'_> {
     }
 
     /// Wraps an async function's body; true when it did.
-    fn wrap(&mut self, body: &Body, name: &str) -> bool {
+    fn wrap(&mut self, body: &Body, name: &str, named: bool) -> bool {
         let (is_async, stmts, block) = match body {
             Body::Arrow(a) => match &*a.body {
                 ArrowFunctionBody::FunctionBody(b) => (a.is_async, &b.stmts, range(b)),
@@ -352,17 +358,33 @@ impl Finder<'_> {
                 None => return false,
             },
         };
-        if !is_async || stmts.is_empty() || !awaits_outside_try(stmts) || returns_value(stmts) {
+        if !is_async || stmts.is_empty() || !awaits_outside_try(stmts) {
             return false;
         }
-        // Only timers, or same-file functions that catch everything: nothing to catch.
-        let evidence = Evidence {
-            catches_all: &self.refs.catches_all,
-            risky_locals: &self.refs.risky_locals,
-            bindings: self.file.bindings(),
-            supabase: self.supabase,
-        };
-        if !awaits_something_that_can_fail(stmts, &evidence) {
+        if returns_value(stmts) {
+            self.file.leave_alone(block.start, "async functions whose result their caller uses");
+            return false;
+        }
+        if named && self.refs.component_uses.contains(name) {
+            self.file.leave_alone(
+                block.start,
+                "handlers handed to a component that may await them (its catch decides)",
+            );
+            return false;
+        }
+        // A catch runs only when some await can reject, as the project model
+        // reads the callees (in this file or imported): not Supabase calls,
+        // hooks, timers, nor functions that already catch everything.
+        let (hooks, lines) =
+            self.awaits.get_or_init(|| (hook_names(self.file.program), LineIndex::new(self.file.text)));
+        if !awaits_in(stmts, hooks, lines)
+            .iter()
+            .any(|site| self.file.model.await_can_reject(self.file.path, site))
+        {
+            self.file.leave_alone(
+                block.start,
+                "handlers and effects whose awaits cannot reject (Supabase calls, hooks, callees that catch)",
+            );
             return false;
         }
         let names = match body {
@@ -378,15 +400,18 @@ impl Finder<'_> {
             style.quoted(&format!("{name} failed:")),
             style.semi()
         )];
-        let toast_in_scope = self
-            .toast
-            .as_ref()
-            .filter(|t| (!t.via_hook || self.hooks.iter().any(|h| *h)) && t.fits_language());
-        if let Some(toast) = toast_in_scope {
-            lines.push(format!("{}{}", toast.call(toast.user_message(), style), style.semi()));
+        let toast_in_scope = self.toast.as_ref().filter(|t| !t.via_hook || self.hooks.iter().any(|h| *h));
+        // Inline callbacks have no name of their own to find a message by.
+        let function = named.then_some(name);
+        let message = toast_in_scope.and_then(|_| {
+            for_failure(self.file.model, self.file.path, function, self.file.bindings().declares("t"))
+        });
+        if let (Some(toast), Some(message)) = (toast_in_scope, message) {
+            lines.push(format!("{}{}", toast.call(&message, style), style.semi()));
+            self.told = true;
         }
-        let finally_from = stmts.len() - trailing_resets(stmts);
-        let edit = wrap_in_try_finally(self.file.text, style, stmts, finally_from, block.end, param, &lines)
+        let moved = busy_resets(stmts);
+        let edit = wrap_in_try_finally(self.file.text, style, stmts, &moved, block.end, param, &lines)
             .or_else(|| wrap_in_try(self.file.text, style, stmts, block.end, param, &lines));
         let Some(edit) = edit else { return false };
         self.found.push(format!("`{name}` on line {}", line_col(self.file.text, block.start).0));
@@ -400,6 +425,12 @@ impl Finder<'_> {
             let Stmt::Expr(s) = stmt else { continue };
             let Expr::Call(call) = &*s.expr else { continue };
             let Some(root) = then_chain_root(call) else { continue };
+            // A `.catch` runs only when the first call can reject.
+            let site = AwaitSite { what: Awaited::Call(root.clone()), caught: false, line: 0 };
+            if !self.file.model.await_can_reject(self.file.path, &site) {
+                self.file.leave_alone(range(&*s.expr).start, "promise chains whose first call cannot reject");
+                continue;
+            }
             let style = self.file.style();
             let catch = format!(
                 ".catch(({param}) => console.error({}, {param}))",
@@ -445,127 +476,84 @@ fn imports_react(program: &swc_core::ecma::ast::Program) -> bool {
     })
 }
 
-/// A body with a try whose awaits all sit inside it.
-fn catches_everything(stmts: &[Stmt]) -> bool {
-    stmts.iter().any(|s| matches!(s, Stmt::Try(_))) && !awaits_outside_try(stmts)
-}
-
-/// What is known about the functions a handler awaits.
-struct Evidence<'a> {
-    /// Same-file functions whose awaits all sit inside their own try.
-    catches_all: &'a HashSet<String>,
-    /// Same-file async functions that can reject.
-    risky_locals: &'a HashSet<String>,
-    bindings: &'a Bindings,
-    /// Supabase clients: their calls resolve with `{ data, error }`, never reject.
-    supabase: &'a HashSet<String>,
-}
-
-/// Whether some await outside a try can be shown to reject: `fetch`, a body
-/// read, an imported function or API object, a same-file function that does
-/// not catch. Timers, Supabase calls, same-file functions that catch
-/// everything, and functions of unknown origin (props, hook results) do not
-/// count: wrapping those would only add noise.
-fn awaits_something_that_can_fail(stmts: &[Stmt], evidence: &Evidence) -> bool {
-    struct Awaits<'e, 'a> {
-        evidence: &'e Evidence<'a>,
-        risky: bool,
+/// `setX(b)` as a statement: (setter, b).
+fn setter_call(s: &Stmt) -> Option<(&str, bool)> {
+    let Stmt::Expr(e) = s else { return None };
+    let Expr::Call(c) = &*e.expr else { return None };
+    let Callee::Expr(callee) = &c.callee else { return None };
+    let Expr::Ident(name) = &**callee else { return None };
+    let is_setter =
+        name.sym.len() > 3 && name.sym.starts_with("set") && name.sym.as_bytes()[3].is_ascii_uppercase();
+    match c.args.as_slice() {
+        [a] if is_setter => match &*a.expr {
+            Expr::Lit(swc_core::ecma::ast::Lit::Bool(b)) => Some((&name.sym, b.value)),
+            _ => None,
+        },
+        _ => None,
     }
-    impl Awaits<'_, '_> {
-        fn can_reject(&self, e: &Expr) -> bool {
-            let Expr::Call(c) = strip_ts(e) else { return false };
-            let Callee::Expr(callee) = &c.callee else { return false };
-            match strip_ts(callee) {
-                Expr::Ident(i) => {
-                    let name = &*i.sym;
-                    name == "fetch"
-                        || self.evidence.risky_locals.contains(name)
-                        || (self.evidence.bindings.imported_from(name).is_some()
-                            && !self.evidence.catches_all.contains(name)
-                            && !self.evidence.supabase.contains(name))
+}
+
+/// Every reset of a busy flag, wherever it stands in the body (not in nested
+/// functions, nor in an existing `finally`): they belong in the new `finally`,
+/// so that a failure never leaves a spinner turning. A busy flag is one the
+/// function raises before its first await (`setSaving(true)`), or one with a
+/// busy name (`setLoading`) reset at the very end. A reset that is the only
+/// statement of its block stays (removing it would leave the block empty).
+fn busy_resets(stmts: &[Stmt]) -> Vec<std::ops::Range<usize>> {
+    let mut flags: Vec<&str> = Vec::new();
+    for s in stmts {
+        if awaits_outside_try(std::slice::from_ref(s)) {
+            break;
+        }
+        if let Some((name, true)) = setter_call(s) {
+            flags.push(name);
+        }
+    }
+    let trailing =
+        stmts.iter().rev().take_while(|s| matches!(setter_call(s), Some((n, false)) if is_busy_setter(n)));
+    let mut out: Vec<std::ops::Range<usize>> = trailing.map(range).collect();
+    if out.len() == stmts.len() {
+        // A body that is nothing but resets stays as it is.
+        out.clear();
+    }
+    struct Resets<'f> {
+        flags: &'f [&'f str],
+        out: Vec<std::ops::Range<usize>>,
+    }
+    impl Resets<'_> {
+        fn block(&mut self, stmts: &[Stmt]) {
+            if stmts.len() < 2 {
+                return;
+            }
+            for s in stmts {
+                if matches!(setter_call(s), Some((n, false)) if self.flags.contains(&n)) {
+                    self.out.push(range(s));
                 }
-                Expr::Member(m) => {
-                    let read = matches!(&m.prop, MemberProp::Ident(p) if matches!(&*p.sym, "json" | "text" | "blob" | "arrayBuffer" | "formData"));
-                    let mut root = &*m.obj;
-                    loop {
-                        root = match strip_ts(root) {
-                            Expr::Member(inner) => &inner.obj,
-                            Expr::Call(inner) => match &inner.callee {
-                                Callee::Expr(c) => c,
-                                _ => return read,
-                            },
-                            _ => break,
-                        };
-                    }
-                    match strip_ts(root) {
-                        Expr::Ident(r) if self.evidence.supabase.contains(&*r.sym) => false,
-                        Expr::Ident(r) if &*r.sym == "fetch" => true,
-                        Expr::Ident(r) => read || self.evidence.bindings.imported_from(&r.sym).is_some(),
-                        _ => read,
-                    }
-                }
-                _ => false,
             }
         }
     }
-    impl Visit for Awaits<'_, '_> {
-        fn visit_await_expr(&mut self, a: &swc_core::ecma::ast::AwaitExpr) {
-            self.risky |= self.can_reject(&a.arg);
-            a.visit_children_with(self);
+    impl Visit for Resets<'_> {
+        fn visit_block_stmt(&mut self, b: &swc_core::ecma::ast::BlockStmt) {
+            self.block(&b.stmts);
+            b.visit_children_with(self);
         }
         fn visit_try_stmt(&mut self, t: &swc_core::ecma::ast::TryStmt) {
+            t.block.visit_with(self);
             t.handler.visit_with(self);
-            t.finalizer.visit_with(self);
         }
         fn visit_function(&mut self, _: &Function) {}
         fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
     }
-    let mut v = Awaits { evidence, risky: false };
+    let mut r = Resets { flags: &flags, out: Vec::new() };
+    r.block(stmts);
     for s in stmts {
-        s.visit_with(&mut v);
+        s.visit_with(&mut r);
     }
-    v.risky
-}
-
-fn is_busy_setter(name: &str) -> bool {
-    let Some(rest) = name.strip_prefix("set") else { return false };
-    let rest = rest.strip_prefix("Is").unwrap_or(rest);
-    [
-        "Loading",
-        "Saving",
-        "Submitting",
-        "Sending",
-        "Busy",
-        "Pending",
-        "Processing",
-        "Uploading",
-        "Deleting",
-        "Updating",
-        "Creating",
-        "Fetching",
-    ]
-    .iter()
-    .any(|w| rest.ends_with(w))
-}
-
-/// How many statements at the end are state resets (`setLoading(false)`),
-/// which belong in a `finally` so that a failure does not leave a spinner.
-fn trailing_resets(stmts: &[Stmt]) -> usize {
-    let is_reset = |s: &Stmt| {
-        let Stmt::Expr(e) = s else { return false };
-        let Expr::Call(c) = &*e.expr else { return false };
-        // Busy flags only (`setLoading`, `setIsSubmitting`, `setSaving`): not
-        // visibility or data, whose reset on failure would change what shows.
-        let setter =
-            matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if is_busy_setter(&i.sym)));
-        let to_false = matches!(c.args.as_slice(), [a] if matches!(&*a.expr, Expr::Lit(swc_core::ecma::ast::Lit::Bool(b)) if !b.value));
-        setter && to_false
-    };
-    let count = stmts.iter().rev().take_while(|s| is_reset(s)).count();
-    // Resets only make sense after the work; a body that is nothing but them stays as is.
-    if count == stmts.len() {
-        0
-    } else {
-        count
+    for found in r.out {
+        if !out.contains(&found) {
+            out.push(found);
+        }
     }
+    out.sort_by_key(|r| r.start);
+    out
 }

@@ -41,6 +41,10 @@ impl Codemod for FetchOk {
     }
 
     fn run(&self, file: &FileCtx) -> Option<Proposal> {
+        // Developer scripts (smoke tests, benchmarks) read error bodies on purpose.
+        if file.path.starts_with("scripts/") || file.path.contains("/scripts/") {
+            return None;
+        }
         // A local `Error` or `fetch` means the inserted code might not mean what it says.
         if file.bindings().declares("Error") {
             return None;
@@ -174,27 +178,48 @@ impl Finder<'_> {
         for later in rest {
             later.visit(&mut uses);
         }
-        if uses.shadowed || uses.uses.iter().any(|u| u.kind == Use::Checked) {
+        let at_stmt = range(stmt).start;
+        if uses.shadowed {
+            return;
+        }
+        if uses.uses.iter().any(|u| u.kind == Use::Checked) {
+            self.file.leave_alone(at_stmt, "responses whose ok or status the code already looks at");
             return;
         }
         // The body must be read before the response goes anywhere else (a
         // helper it is passed to may well check it).
-        let Some(first) = uses.uses.iter().find(|u| u.kind != Use::Harmless) else { return };
-        if first.kind != Use::BodyRead {
-            return;
-        }
-        if body_error_is_inspected(first.at, rest) {
-            return;
-        }
+        let first = uses.uses.iter().find(|u| u.kind != Use::Harmless);
+        let failure = match first.map(|f| f.kind) {
+            Some(Use::BodyRead) => match body_use(first.map_or(0, |f| f.at), rest) {
+                BodyUse::Inspected => {
+                    self.file.leave_alone(
+                        at_stmt,
+                        "responses whose body the code tests before use (the server's own error, a guard)",
+                    );
+                    return;
+                }
+                // Read only to be logged: the failure is logged too, not thrown
+                // (what follows did not depend on it).
+                BodyUse::OnlyLogged => {
+                    format!("console.error(`Request failed with status ${{{name}.status}}`)")
+                }
+                BodyUse::Used => format!("throw new Error(`Request failed with status ${{{name}.status}}`)"),
+            },
+            // Sent and never read (a webhook, a notification): a failure was
+            // silent. Logged, not thrown: what came before it already happened.
+            None => format!("console.error(`Request failed with status ${{{name}.status}}`)"),
+            Some(_) => {
+                self.file.leave_alone(at_stmt, "responses handed to other code before their body is read");
+                return;
+            }
+        };
         let text = self.file.text;
         let stmt_range = range(stmt);
         let Some(After { at, eol, indent, semi }) = after_stmt(text, self.file.style(), stmt_range.clone())
         else {
             return;
         };
-        let check = format!(
-            "{eol}{indent}if (!{name}.ok) throw new Error(`Request failed with status ${{{name}.status}}`){semi}"
-        );
+        let check = format!("{eol}{indent}if (!{name}.ok) {failure}{semi}");
         self.edits.push(Edit::insert(at, check));
         self.lines.push(line_col(text, stmt_range.start).0);
     }
@@ -234,7 +259,38 @@ fn is_fetch_call(expr: &Expr, file: &FileCtx) -> bool {
         }
         _ => false,
     };
-    is_fetch && !call.args.iter().any(|a| never_ok(&a.expr))
+    is_fetch
+        && !call.args.iter().any(|a| never_ok(&a.expr))
+        && !call.args.first().is_some_and(|a| local_url(&a.expr))
+}
+
+/// A `data:` or `blob:` URL (`canvas.toDataURL()`, `dataUrl`, `` `data:…` ``):
+/// fetching it never answers with an HTTP error.
+fn local_url(arg: &Expr) -> bool {
+    struct Find(bool);
+    impl Visit for Find {
+        fn visit_ident(&mut self, i: &swc_core::ecma::ast::Ident) {
+            let name = i.sym.to_ascii_lowercase();
+            self.0 |= name.contains("dataurl")
+                || name.contains("base64")
+                || name.contains("bloburl")
+                || name == "createobjecturl";
+        }
+        fn visit_ident_name(&mut self, i: &swc_core::ecma::ast::IdentName) {
+            let name = i.sym.to_ascii_lowercase();
+            self.0 |= name.contains("dataurl") || name == "createobjecturl" || name.contains("base64");
+        }
+        fn visit_str(&mut self, s: &swc_core::ecma::ast::Str) {
+            let v = s.value.to_string_lossy();
+            self.0 |= v.starts_with("data:") || v.starts_with("blob:");
+        }
+        fn visit_tpl_element(&mut self, t: &swc_core::ecma::ast::TplElement) {
+            self.0 |= t.raw.starts_with("data:") || t.raw.starts_with("blob:");
+        }
+    }
+    let mut f = Find(false);
+    arg.visit_with(&mut f);
+    f.0
 }
 
 /// An init object asking for a response that is never `ok` (opaque).
@@ -279,7 +335,7 @@ fn unwrap(mut expr: &Expr) -> Option<&Expr> {
 /// (`const data = await res.json(); if (data.error) …`), or copes with an
 /// unexpected body on its own (`data?.items || []`, `Array.isArray(data)`):
 /// a throw before it would replace that handling.
-fn body_error_is_inspected(read_at: usize, rest: &[StmtRef]) -> bool {
+fn body_use(read_at: usize, rest: &[StmtRef]) -> BodyUse {
     let Some(index) = rest.iter().position(|s| {
         let r = match s {
             StmtRef::Stmt(s) => range(*s),
@@ -287,27 +343,63 @@ fn body_error_is_inspected(read_at: usize, rest: &[StmtRef]) -> bool {
         };
         r.contains(&read_at)
     }) else {
-        return false;
+        return BodyUse::Used;
     };
-    let Some(Stmt::Decl(Decl::Var(decl))) = rest[index].stmt() else { return false };
-    let [declarator] = decl.decls.as_slice() else { return false };
+    let Some(Stmt::Decl(Decl::Var(decl))) = rest[index].stmt() else { return BodyUse::Used };
+    let [declarator] = decl.decls.as_slice() else { return BodyUse::Used };
     match &declarator.name {
         Pat::Ident(b) => {
-            let mut fields = Fields { name: b.id.sym.to_string(), error_read: false };
+            let mut fields = Fields { name: b.id.sym.to_string(), error_read: false, used: false };
             for later in &rest[index + 1..] {
                 later.visit(&mut fields);
             }
-            fields.error_read
-        }
-        Pat::Object(object) => object.props.iter().any(|p| match p {
-            ObjectPatProp::KeyValue(kv) => {
-                matches!(&kv.key, PropName::Ident(i) if ERROR_FIELDS.contains(&&*i.sym))
+            if fields.error_read {
+                BodyUse::Inspected
+            } else if fields.used {
+                BodyUse::Used
+            } else {
+                BodyUse::OnlyLogged
             }
-            ObjectPatProp::Assign(a) => ERROR_FIELDS.contains(&&*a.key.sym),
-            ObjectPatProp::Rest(_) => false,
-        }),
-        _ => false,
+        }
+        Pat::Object(object) => {
+            let inspected = object.props.iter().any(|p| match p {
+                ObjectPatProp::KeyValue(kv) => {
+                    matches!(&kv.key, PropName::Ident(i) if ERROR_FIELDS.contains(&&*i.sym))
+                }
+                ObjectPatProp::Assign(a) => ERROR_FIELDS.contains(&&*a.key.sym),
+                ObjectPatProp::Rest(_) => false,
+            });
+            if inspected {
+                BodyUse::Inspected
+            } else {
+                BodyUse::Used
+            }
+        }
+        _ => BodyUse::Used,
     }
+}
+
+/// What the code does with a parsed body.
+enum BodyUse {
+    /// Tests it before use (the server's own error, a guard such as
+    /// `if (data.items)`): a throw before it would replace that handling.
+    Inspected,
+    /// Only logs it (or never reads it).
+    OnlyLogged,
+    Used,
+}
+
+/// `name` (or a member of it) in `e`.
+fn mentions(e: &Expr, name: &str) -> bool {
+    struct Find<'n>(&'n str, bool);
+    impl Visit for Find<'_> {
+        fn visit_ident(&mut self, i: &swc_core::ecma::ast::Ident) {
+            self.1 |= *i.sym == *self.0;
+        }
+    }
+    let mut f = Find(name, false);
+    e.visit_with(&mut f);
+    f.1
 }
 
 /// `a` in `a.b?.c[0]`.
@@ -329,9 +421,35 @@ fn root_ident(mut e: &Expr) -> Option<&str> {
 struct Fields {
     name: String,
     error_read: bool,
+    /// Read other than in a log line.
+    used: bool,
 }
 
 impl Visit for Fields {
+    fn visit_ident(&mut self, i: &swc_core::ecma::ast::Ident) {
+        self.used |= *i.sym == *self.name;
+    }
+
+    // `if (data.items)`, `data.routes && …`, `data.results.length > 0 ? … : …`:
+    // the code tests the body before it relies on it.
+    fn visit_if_stmt(&mut self, s: &swc_core::ecma::ast::IfStmt) {
+        self.error_read |= mentions(&s.test, &self.name);
+        s.visit_children_with(self);
+    }
+
+    fn visit_cond_expr(&mut self, c: &swc_core::ecma::ast::CondExpr) {
+        self.error_read |= mentions(&c.test, &self.name);
+        c.visit_children_with(self);
+    }
+
+    fn visit_bin_expr(&mut self, b: &swc_core::ecma::ast::BinExpr) {
+        use swc_core::ecma::ast::BinaryOp;
+        if matches!(b.op, BinaryOp::LogicalAnd | BinaryOp::LogicalOr | BinaryOp::NullishCoalescing) {
+            self.error_read |= mentions(&b.left, &self.name);
+        }
+        b.visit_children_with(self);
+    }
+
     // `data?.items || []`: the code already copes with an unexpected body.
     fn visit_opt_chain_expr(&mut self, chain: &swc_core::ecma::ast::OptChainExpr) {
         if let swc_core::ecma::ast::OptChainBase::Member(m) = &*chain.base {
@@ -354,6 +472,20 @@ impl Visit for Fields {
                 .any(|a| matches!(unwrap(&a.expr), Some(Expr::Ident(i)) if *i.sym == *self.name))
         {
             self.error_read = true;
+        }
+        // `toast.success(data.message)`: the body shown on success is no
+        // inspection of an error.
+        let success = matches!(&call.callee, Callee::Expr(c) if matches!(&**c, Expr::Member(m)
+            if matches!(&m.prop, MemberProp::Ident(p) if &*p.sym == "success")));
+        if success {
+            call.callee.visit_with(self);
+            self.used = true;
+            return;
+        }
+        let log = matches!(&call.callee, Callee::Expr(c) if matches!(&**c, Expr::Member(m)
+            if matches!(&*m.obj, Expr::Ident(o) if &*o.sym == "console")));
+        if log {
+            return;
         }
         call.visit_children_with(self);
     }

@@ -13,9 +13,7 @@
 //! handlers that call Next's `redirect()`/`notFound()` (they throw on purpose),
 //! server actions (Next already logs them and masks the error).
 
-use swc_core::ecma::ast::{
-    CallExpr, Callee, ExportDefaultDecl, ExportDefaultExpr, Expr, ModuleDecl, ModuleItem, Pat, Program, Stmt,
-};
+use swc_core::ecma::ast::{CallExpr, Callee, Expr, ModuleItem, Pat, Program, Stmt};
 use swc_core::ecma::visit::{Visit, VisitWith};
 
 use crate::codemod::{Codemod, FileCtx, Proposal};
@@ -70,6 +68,20 @@ impl Codemod for ServerErrors {
                     if !METHODS.contains(&name.as_str()) {
                         continue;
                     }
+                    // A route a browser navigates to (an auth callback, a short
+                    // link) answers with redirects: a failure goes to a page too.
+                    // An API route gains nothing: Next already logs a thrown
+                    // error with its route and answers 500.
+                    if name != "GET" || !answers_with_redirects(&body) {
+                        continue;
+                    }
+                    let Some(request) = body.param_name(0) else {
+                        out.file.leave_alone(
+                            body.body_range().map_or(0, |r| r.start),
+                            "redirecting GET routes without a request parameter",
+                        );
+                        continue;
+                    };
                     let lines = vec![
                         format!(
                             "console.error({}, {{e}}){}",
@@ -77,40 +89,16 @@ impl Codemod for ServerErrors {
                             out.semi()
                         ),
                         format!(
-                            "return {response}.json({{ error: {} }}, {{ status: 500 }}){}",
-                            out.q(GENERIC),
+                            "return {response}.redirect(new URL({}, {request}.url)){}",
+                            out.q("/?error=server_error"),
                             out.semi()
                         ),
                     ];
                     out.wrap(&body, &lines, &name, 0);
                 }
             }
-            FileKind::PagesApi { route } => {
-                for item in body {
-                    let f = match item {
-                        ModuleItem::ModuleDecl(ModuleDecl::ExportDefaultDecl(ExportDefaultDecl {
-                            decl: swc_core::ecma::ast::DefaultDecl::Fn(f),
-                            ..
-                        })) => Some(FnBody::Function(&f.function)),
-                        ModuleItem::ModuleDecl(ModuleDecl::ExportDefaultExpr(ExportDefaultExpr {
-                            expr,
-                            ..
-                        })) => match &**expr {
-                            Expr::Arrow(a) => Some(FnBody::Arrow(a)),
-                            Expr::Fn(f) => Some(FnBody::Function(&f.function)),
-                            _ => None,
-                        },
-                        _ => None,
-                    };
-                    let Some(body) = f else { continue };
-                    let Some(res) = body.param_name(1) else { continue };
-                    let lines = vec![
-                        format!("console.error({}, {{e}}){}", out.q(&format!("{route} failed:")), out.semi()),
-                        format!("{res}.status(500).json({{ error: {} }}){}", out.q(GENERIC), out.semi()),
-                    ];
-                    out.wrap(&body, &lines, "handler", 0);
-                }
-            }
+            // Next logs what a pages API handler throws and answers 500 itself.
+            FileKind::PagesApi { .. } => {}
             // Fastify answers a rejected async handler with a 500 itself.
             FileKind::Fastify => {}
             // Next already logs a server action's error and sends the client a
@@ -118,15 +106,31 @@ impl Codemod for ServerErrors {
             FileKind::ServerActions => {}
             FileKind::Edge { name } => {
                 let cors = cors_headers(file.program);
-                for handler in serve_handlers(body) {
+                let helper = json_helper(file);
+                // Deno logs a thrown error and answers 500 itself; what it
+                // cannot do is keep the CORS headers a browser caller needs.
+                let browser = cors.is_some();
+                for handler in serve_handlers(body).into_iter().filter(|_| browser) {
                     let headers = edge_json_headers(cors.as_deref(), file.style());
-                    let lines = vec![
-                        format!("console.error({}, {{e}}){}", out.q(&format!("{name} failed:")), out.semi()),
-                        format!("return new Response(JSON.stringify({{ error: {} }}), {{", out.q(GENERIC)),
-                        "\tstatus: 500,".to_string(),
-                        format!("\theaders: {headers},"),
-                        format!("}}){}", out.semi()),
-                    ];
+                    let log =
+                        format!("console.error({}, {{e}}){}", out.q(&format!("{name} failed:")), out.semi());
+                    // The file's own reply helper, not a second way to answer.
+                    let lines = match &helper {
+                        Some(h) => vec![
+                            log,
+                            format!("return {h}({{ error: {} }}, 500){}", out.q(GENERIC), out.semi()),
+                        ],
+                        None => vec![
+                            log,
+                            format!(
+                                "return new Response(JSON.stringify({{ error: {} }}), {{",
+                                out.q(GENERIC)
+                            ),
+                            "\tstatus: 500,".to_string(),
+                            format!("\theaders: {headers},"),
+                            format!("}}){}", out.semi()),
+                        ],
+                    };
                     // A CORS preflight answered first stays outside the try.
                     let skip =
                         handler.stmts().map_or(0, |s| usize::from(s.first().is_some_and(is_preflight)));
@@ -179,12 +183,35 @@ impl Out<'_> {
     fn wrap(&mut self, body: &FnBody, lines: &[String], label: &str, skip: usize) -> bool {
         let (Some(stmts), Some(block)) = (body.stmts(), body.body_range()) else { return false };
         let stmts = stmts.get(skip..).unwrap_or_default();
-        if !body.is_async() || stmts.is_empty() || !awaits_outside_try(stmts) || calls_next_thrower(stmts) {
+        if !body.is_async() || stmts.is_empty() || !awaits_outside_try(stmts) {
+            return false;
+        }
+        if calls_next_thrower(stmts) {
+            self.file.leave_alone(
+                block.start,
+                "handlers that call Next's redirect() or notFound() (they throw on purpose)",
+            );
             return false;
         }
         // A body partly covered by its own try/catch: its author chose what
         // to catch; a second, outer try would only nest (precision first).
         if stmts.iter().any(|s| matches!(s, Stmt::Try(_))) {
+            self.file.leave_alone(block.start, "handlers partly covered by their own try/catch");
+            return false;
+        }
+        // A catch runs only when some await can reject, as the project model
+        // reads the callees: services that return `[]`, `null` or `{ error }`
+        // and Supabase calls never do.
+        let hooks = Default::default();
+        let index = crate::parse::LineIndex::new(self.file.text);
+        if !crate::model::summaries::awaits_in(stmts, &hooks, &index)
+            .iter()
+            .any(|site| self.file.model.await_can_reject(self.file.path, site))
+        {
+            self.file.leave_alone(
+                block.start,
+                "handlers whose awaits cannot reject (callees answer errors as values)",
+            );
             return false;
         }
         let names = body.names();
@@ -281,6 +308,47 @@ impl Out<'_> {
         self.found.push(format!("the Express app `{app}` (no error middleware)"));
         self.edits.push(Edit::insert(line_start(text, at), insert));
     }
+}
+
+/// The file's own JSON reply helper (`json(body, status)`,
+/// `jsonResponse(data, status = 200)`), as the project model read it.
+fn json_helper(file: &FileCtx) -> Option<String> {
+    const NAMES: &[&str] = &["json", "jsonResponse", "errorResponse", "respond", "respondJson", "sendJson"];
+    let facts = file.model.files.get(file.path)?;
+    facts
+        .functions
+        .iter()
+        .find(|f| {
+            f.top_level
+                && NAMES.contains(&f.name.as_str())
+                && matches!(f.params.as_slice(), [(body, _), (status, _), ..]
+                    if matches!(body.as_str(), "body" | "data" | "payload" | "obj" | "content") && status == "status")
+        })
+        .map(|f| f.name.clone())
+}
+
+/// The handler returns redirects (`NextResponse.redirect(…)`, `Response.redirect(…)`).
+fn answers_with_redirects(body: &FnBody) -> bool {
+    struct Find(bool);
+    impl Visit for Find {
+        fn visit_return_stmt(&mut self, r: &swc_core::ecma::ast::ReturnStmt) {
+            if let Some(Expr::Call(c)) = r.arg.as_deref() {
+                if let Callee::Expr(e) = &c.callee {
+                    if let Expr::Member(m) = &**e {
+                        self.0 |= matches!(&m.prop, swc_core::ecma::ast::MemberProp::Ident(p) if &*p.sym == "redirect");
+                    }
+                }
+            }
+            r.visit_children_with(self);
+        }
+        fn visit_function(&mut self, _: &swc_core::ecma::ast::Function) {}
+        fn visit_arrow_expr(&mut self, _: &swc_core::ecma::ast::ArrowExpr) {}
+    }
+    let mut f = Find(false);
+    for s in body.stmts().unwrap_or_default() {
+        s.visit_with(&mut f);
+    }
+    f.0
 }
 
 fn calls_next_thrower(stmts: &[Stmt]) -> bool {

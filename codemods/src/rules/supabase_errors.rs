@@ -20,6 +20,7 @@ use crate::analysis::unparen;
 use crate::analysis::{declares_toast_hook, has_jsx, Bindings, ToastApi};
 use crate::codemod::{Codemod, FileCtx, Proposal};
 use crate::edit::{after_stmt, After, Edit};
+use crate::messages::{for_failure, UserMessage};
 use crate::parse::{line_col, range};
 use crate::supabase::{Chain, Clients};
 
@@ -61,6 +62,8 @@ impl Codemod for SupabaseErrors {
             stack: Vec::new(),
             pending: None,
             next_is_callback: false,
+            next_name: None,
+            siblings: false,
             edits: Vec::new(),
             lines: Vec::new(),
         };
@@ -113,12 +116,17 @@ fn is_query_fn_key(key: &PropName) -> bool {
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
-    /// react-query, exported data functions, route handlers: callers handle a throw.
+    /// A react-query `queryFn`/`mutationFn`: failing is its contract (the
+    /// query shows its error state).
+    Query,
+    /// Exported data functions, route handlers: callers handle a throw.
     Throws,
     Other,
 }
 
 struct FnCtx {
+    /// Its binding (`handleSave`), when it has one: messages are found by it.
+    name: Option<String>,
     kind: Kind,
     in_try: bool,
     toast_hook: bool,
@@ -132,6 +140,16 @@ struct FnCtx {
     per_element: bool,
     /// Inside a `try` whose `catch {}` is empty: a throw would vanish there.
     swallowed: bool,
+    /// Loops around the current statement: a `return` there would skip the
+    /// other items.
+    loops: usize,
+    /// `loops` where the innermost `try` starts: a throw inside a loop is
+    /// caught per item when the try is inside the loop too.
+    try_loops: usize,
+    /// How the function stops on a failure: `Some("")` for `return;` (it
+    /// returns no value), `Some("null")` for the failure value it already
+    /// returns elsewhere, `None` when it has none.
+    stop: Option<String>,
 }
 
 struct Finder<'a> {
@@ -148,6 +166,11 @@ struct Finder<'a> {
     pending: Option<Kind>,
     /// The next function entered is an element callback (`.map(fn)`).
     next_is_callback: bool,
+    /// The binding of the next function entered.
+    next_name: Option<String>,
+    /// Checking one of several results of a `Promise.all`: stopping at one
+    /// would hide its siblings, which still render.
+    siblings: bool,
     edits: Vec<Edit>,
     lines: Vec<usize>,
 }
@@ -192,16 +215,19 @@ impl Visit for Finder<'_> {
     fn visit_key_value_prop(&mut self, kv: &KeyValueProp) {
         kv.key.visit_with(self);
         if is_query_fn_key(&kv.key) && is_fn(Some(&kv.value)) {
-            self.pending = Some(Kind::Throws);
+            self.pending = Some(Kind::Query);
         }
         kv.value.visit_with(self);
         self.pending = None;
     }
 
     fn visit_var_declarator(&mut self, d: &VarDeclarator) {
+        if let (Pat::Ident(b), true) = (&d.name, is_fn(d.init.as_deref())) {
+            self.next_name = Some(b.id.sym.to_string());
+        }
         let named_query_fn = matches!(&d.name, Pat::Ident(b) if self.query_fns.contains(&*b.id.sym));
         if named_query_fn && is_fn(d.init.as_deref()) {
-            self.pending = Some(Kind::Throws);
+            self.pending = Some(Kind::Query);
         } else if !is_fn(d.init.as_deref()) {
             self.pending = None;
         }
@@ -210,8 +236,9 @@ impl Visit for Finder<'_> {
     }
 
     fn visit_fn_decl(&mut self, f: &FnDecl) {
+        self.next_name = Some(f.ident.sym.to_string());
         if self.query_fns.contains(&*f.ident.sym) {
-            self.pending = Some(Kind::Throws);
+            self.pending = Some(Kind::Query);
         }
         f.function.visit_with(self);
         self.pending = None;
@@ -219,7 +246,8 @@ impl Visit for Finder<'_> {
 
     fn visit_function(&mut self, f: &Function) {
         let toast_hook = f.body.as_ref().is_some_and(|b| declares_toast_hook(&b.stmts));
-        self.enter(toast_hook, Bindings::of_node(f));
+        let stop = f.body.as_ref().and_then(|b| stop_value(&b.stmts));
+        self.enter(toast_hook, Bindings::of_node(f), stop);
         f.visit_children_with(self);
         self.stack.pop();
     }
@@ -227,7 +255,11 @@ impl Visit for Finder<'_> {
     fn visit_arrow_expr(&mut self, a: &ArrowExpr) {
         let toast_hook =
             matches!(&*a.body, ArrowFunctionBody::FunctionBody(b) if declares_toast_hook(&b.stmts));
-        self.enter(toast_hook, Bindings::of_node(a));
+        let stop = match &*a.body {
+            ArrowFunctionBody::FunctionBody(b) => stop_value(&b.stmts),
+            ArrowFunctionBody::Expr(_) => None,
+        };
+        self.enter(toast_hook, Bindings::of_node(a), stop);
         a.visit_children_with(self);
         self.stack.pop();
     }
@@ -243,8 +275,28 @@ impl Visit for Finder<'_> {
         }
     }
 
+    fn visit_for_stmt(&mut self, l: &swc_core::ecma::ast::ForStmt) {
+        self.in_loop(|v| l.visit_children_with(v));
+    }
+
+    fn visit_for_of_stmt(&mut self, l: &swc_core::ecma::ast::ForOfStmt) {
+        self.in_loop(|v| l.visit_children_with(v));
+    }
+
+    fn visit_for_in_stmt(&mut self, l: &swc_core::ecma::ast::ForInStmt) {
+        self.in_loop(|v| l.visit_children_with(v));
+    }
+
+    fn visit_while_stmt(&mut self, l: &swc_core::ecma::ast::WhileStmt) {
+        self.in_loop(|v| l.visit_children_with(v));
+    }
+
+    fn visit_do_while_stmt(&mut self, l: &swc_core::ecma::ast::DoWhileStmt) {
+        self.in_loop(|v| l.visit_children_with(v));
+    }
+
     fn visit_try_stmt(&mut self, t: &TryStmt) {
-        let outer = self.stack.last().map(|c| (c.in_try, c.swallowed));
+        let outer = self.stack.last().map(|c| (c.in_try, c.swallowed, c.try_loops));
         // Throwing into `try/finally` escapes, and into an empty `catch {}`
         // vanishes: only a catch that does something handles it.
         let catches = t.handler.as_ref().is_some_and(|h| !h.body.stmts.is_empty());
@@ -252,14 +304,56 @@ impl Visit for Finder<'_> {
         if let Some(c) = self.stack.last_mut() {
             c.in_try = catches;
             c.swallowed |= swallows;
+            if catches {
+                c.try_loops = c.loops;
+            }
         }
         t.block.visit_with(self);
-        if let (Some(c), Some((in_try, swallowed))) = (self.stack.last_mut(), outer) {
+        if let (Some(c), Some((in_try, swallowed, try_loops))) = (self.stack.last_mut(), outer) {
             c.in_try = in_try;
             c.swallowed = swallowed;
+            c.try_loops = try_loops;
         }
         t.handler.visit_with(self);
         t.finalizer.visit_with(self);
+    }
+}
+
+/// How a body stops on a failure: `""` when it returns no value (`return;`),
+/// the failure value it already returns elsewhere (`null`, `[]`, `false`,
+/// `undefined`), or `None`.
+fn stop_value(stmts: &[Stmt]) -> Option<String> {
+    #[derive(Default)]
+    struct Returns {
+        value: bool,
+        failure: Option<String>,
+    }
+    impl Visit for Returns {
+        fn visit_return_stmt(&mut self, r: &swc_core::ecma::ast::ReturnStmt) {
+            let Some(arg) = &r.arg else { return };
+            self.value = true;
+            let failure = match unparen(arg) {
+                Expr::Lit(swc_core::ecma::ast::Lit::Null(_)) => Some("null"),
+                Expr::Lit(swc_core::ecma::ast::Lit::Bool(b)) if !b.value => Some("false"),
+                Expr::Array(a) if a.elems.is_empty() => Some("[]"),
+                Expr::Ident(i) if &*i.sym == "undefined" => Some("undefined"),
+                _ => None,
+            };
+            if self.failure.is_none() {
+                self.failure = failure.map(str::to_string);
+            }
+        }
+        fn visit_function(&mut self, _: &Function) {}
+        fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
+    }
+    let mut r = Returns::default();
+    for s in stmts {
+        s.visit_with(&mut r);
+    }
+    if r.value {
+        r.failure
+    } else {
+        Some(String::new())
     }
 }
 
@@ -268,10 +362,21 @@ fn is_fn(e: Option<&Expr>) -> bool {
 }
 
 impl Finder<'_> {
-    fn enter(&mut self, toast_hook: bool, names: Bindings) {
+    fn in_loop(&mut self, visit: impl FnOnce(&mut Self)) {
+        if let Some(c) = self.stack.last_mut() {
+            c.loops += 1;
+        }
+        visit(self);
+        if let Some(c) = self.stack.last_mut() {
+            c.loops -= 1;
+        }
+    }
+
+    fn enter(&mut self, toast_hook: bool, names: Bindings, stop: Option<String>) {
         let kind = self.pending.take().unwrap_or(Kind::Other);
         let per_element = std::mem::take(&mut self.next_is_callback);
         self.stack.push(FnCtx {
+            name: self.next_name.take(),
             kind,
             in_try: false,
             toast_hook,
@@ -280,21 +385,33 @@ impl Finder<'_> {
             committed: false,
             per_element,
             swallowed: false,
+            loops: 0,
+            try_loops: 0,
+            stop,
         });
     }
 
     fn throws_handled(&self) -> bool {
-        self.stack
-            .last()
-            .is_some_and(|c| (c.in_try || c.kind == Kind::Throws) && !c.committed && !c.swallowed)
+        // A react-query mutation's `onError` answers a failure even after an
+        // earlier write: throwing into it beats reporting success after.
+        self.stack.last().is_some_and(|c| {
+            (c.in_try || c.kind != Kind::Other) && (!c.committed || c.kind == Kind::Query) && !c.swallowed
+        })
     }
 
-    fn toast_available(&self) -> Option<&ToastApi> {
-        let toast = self.toast.as_ref().filter(|t| t.fits_language())?;
+    /// The toast in scope and what it says, in the interface's words.
+    fn toast_available(&self) -> Option<(&ToastApi, UserMessage)> {
+        let toast = self.toast.as_ref()?;
         if self.stack.last().is_some_and(|c| c.per_element) {
             return None;
         }
-        (!toast.via_hook || self.stack.iter().any(|c| c.toast_hook)).then_some(toast)
+        if toast.via_hook && !self.stack.iter().any(|c| c.toast_hook) {
+            return None;
+        }
+        let function = self.stack.iter().rev().find_map(|c| c.name.as_deref());
+        let message =
+            for_failure(self.file.model, self.file.path, function, self.file.bindings().declares("t"))?;
+        Some((toast, message))
     }
 
     /// The first of `names` that is free where the check goes: not declared
@@ -306,7 +423,11 @@ impl Finder<'_> {
                 && self.file.bindings().imported_from(n).is_none()
                 && self.stack.iter().all(|c| !c.names.declares(n) && !c.added.contains(n))
         };
-        let name = names.into_iter().find(free)?;
+        let names: Vec<String> = names.into_iter().collect();
+        // Never drop a site because its names are taken: number the last one.
+        let numbered =
+            names.last().cloned().into_iter().flat_map(|n| (2..100).map(move |i| format!("{n}{i}")));
+        let name = names.into_iter().chain(numbered).find(free)?;
         self.stack.last_mut()?.added.insert(name.clone());
         Some(name)
     }
@@ -351,8 +472,12 @@ impl Finder<'_> {
                     Pat::Ident(b) => {
                         let name = b.id.sym.to_string();
                         if only_data_read(&name, rest) {
-                            let check = self.check(&format!("{name}.error"), &chain);
-                            self.insert_after(stmt, &check, None);
+                            let data = [name.clone()];
+                            if let Some(check) =
+                                self.check(stmt, &format!("{name}.error"), &chain, &data, rest)
+                            {
+                                self.insert_after(stmt, &check, None);
+                            }
                         }
                     }
                     _ => {}
@@ -369,8 +494,9 @@ impl Finder<'_> {
                 } else {
                     format!("const {{ error: {name} }} = ")
                 };
-                let check = self.check(&name, &chain);
-                self.insert_after(stmt, &check, Some(Edit::insert(range(stmt).start, capture)));
+                if let Some(check) = self.check(stmt, &name, &chain, &[], rest) {
+                    self.insert_after(stmt, &check, Some(Edit::insert(range(stmt).start, capture)));
+                }
             }
             _ => {}
         }
@@ -381,14 +507,18 @@ impl Finder<'_> {
         // `.single()` makes "no row" an error, and `auth.getUser()` makes "no
         // session" one: code that branches on the data handles those cases
         // its own way (`if (!user) navigate("/login")`).
-        if chain.absence_is_error() && data_names(pattern).iter().any(|d| tests_absence(d, rest)) {
+        let data = data_names(pattern);
+        if chain.absence_is_error() && data.iter().any(|d| tests_absence(d, rest)) {
+            self.file
+                .leave_alone(range(stmt).start, "reads whose code copes with no row or no session itself");
             return;
         }
         match error_name {
             Some(name) if is_read(&name, rest) => {}
             Some(name) => {
-                let check = self.check(&name, chain);
-                self.insert_after(stmt, &check, None);
+                if let Some(check) = self.check(stmt, &name, chain, &data, rest) {
+                    self.insert_after(stmt, &check, None);
+                }
             }
             None => {
                 let Some(last) = pattern.props.last() else { return };
@@ -399,29 +529,102 @@ impl Finder<'_> {
                 names.extend(chain.error_names());
                 let Some(name) = self.pick(names) else { return };
                 let added = if name == "error" { ", error".to_string() } else { format!(", error: {name}") };
-                let check = self.check(&name, chain);
+                let Some(check) = self.check(stmt, &name, chain, &data, rest) else { return };
                 self.insert_after(stmt, &check, Some(Edit::insert(range(last).end, added)));
             }
         }
     }
 
     /// The check for `error` (an expression), without the leading line break.
-    fn check(&self, error: &str, chain: &Chain) -> Vec<String> {
-        if self.throws_handled() && !chain.is_secondary() {
-            return vec![format!("if ({error}) throw {error}")];
+    /// The check for `error` after `stmt`, without the leading line break,
+    /// or `None` when the site is left alone. `data` are the names the
+    /// result's data is bound to, `rest` the statements after.
+    fn check(
+        &self,
+        stmt: &Stmt,
+        error: &str,
+        chain: &Chain,
+        data: &[String],
+        rest: &[&Stmt],
+    ) -> Option<Vec<String>> {
+        // A sign-out is secondary, unless the code goes on to say it worked.
+        let secondary =
+            chain.is_secondary() && !(chain.target.as_deref() == Some("signOut") && announces_success(rest));
+        // The next lines use the data unguarded: carrying on only moves the
+        // crash. (No session is an answer, not a failure: its code copes.)
+        let session = chain.kind == crate::supabase::ChainKind::Auth && chain.absence_is_error();
+        let needed = !session
+            && !chain.maybe_single
+            && data.iter().any(|d| is_used(d, rest) && !tests_absence(d, rest));
+        // A throw only where the result is required: the main write, data
+        // used unguarded, or a react-query function (failing is its contract).
+        // A guarded read, a bookkeeping write, a write after the main one are
+        // reported and the flow goes on.
+        let query = self.stack.last().is_some_and(|c| c.kind == Kind::Query);
+        // A sign-in link's code exchanged in a callback route: the route's own
+        // redirect answers a failure, not a JSON 500.
+        let callback = chain.target.as_deref() == Some("exchangeCodeForSession");
+        // A sign-in whose answer the code tests (`data?.user`) expects a
+        // refusal: its error is an answer, not a failure of the flow.
+        let answered =
+            chain.kind == crate::supabase::ChainKind::Auth && data.iter().any(|d| tests_absence(d, rest));
+        let main_write = chain.is_write() && !answered;
+        // In a loop over items (a batch, a cron job), one item's failure
+        // thrown would abort the others: report it and go on.
+        let in_loop = self.stack.last().is_some_and(|c| c.loops > if c.in_try { c.try_loops } else { 0 });
+        if self.throws_handled()
+            && !secondary
+            && !callback
+            && (!in_loop || query)
+            && (main_write || needed || query)
+        {
+            return Some(vec![format!("if ({error}) throw {error}")]);
         }
+        // A failed write the function goes on from (to a success toast, a
+        // navigation, the next step) reports success for work not done: stop.
+        let goes_on = main_write && announces_success(rest);
+        let stop = match self.stack.last() {
+            Some(c) if (needed || goes_on) && !secondary => {
+                match (&c.stop, c.loops + usize::from(self.siblings)) {
+                    (Some(v), 0) if v.is_empty() => Some("return".to_string()),
+                    (Some(v), 0) => Some(format!("return {v}")),
+                    // No way to stop: a report is still better than silence.
+                    _ if !needed => None,
+                    _ => {
+                        self.file.leave_alone(
+                            range(stmt).start,
+                            "results the next lines need where the function has no way to stop",
+                        );
+                        return None;
+                    }
+                }
+            }
+            _ => None,
+        };
         let style = self.file.style();
         let message = format!("Could not {}", chain.action());
         let log = format!("console.error({}, {error})", style.quoted(&format!("{message}:")));
-        match self.toast_available().filter(|_| !chain.is_secondary()) {
-            Some(toast) => vec![
-                format!("if ({error}) {{"),
-                format!("\t{log}"),
-                format!("\t{}", toast.call(toast.user_message(), style)),
-                "}".into(),
-            ],
-            None => vec![format!("if ({error}) {log}")],
+        // A guarded read copes with no data its own way (the page still
+        // renders): a log says why, a toast on every such read is noise.
+        let guarded_read = !chain.is_write() && !needed;
+        let toast = self.toast_available().filter(|_| !secondary && !guarded_read);
+        if toast.is_none() && stop.is_none() {
+            return Some(vec![format!("if ({error}) {log}")]);
         }
+        let mut lines = vec![format!("if ({error}) {{"), format!("\t{log}")];
+        if let Some((toast, message)) = toast {
+            lines.push(format!("\t{}", toast.call(&message, style)));
+        }
+        if let Some(stop) = stop {
+            // Stopping must not leave a spinner turning: the busy flags the
+            // lines after reset are reset here too.
+            for reset in busy_resets(self.file.text, rest) {
+                lines.push(format!("\t{reset}"));
+            }
+            lines.push(format!("\t{stop}"));
+        }
+        lines.push("}".into());
+        Some(lines)
     }
 
     /// Inserts `lines` after `stmt` (a leading tab means one more indent level;
@@ -469,6 +672,12 @@ impl Finder<'_> {
 
     /// `const [{ data: a }, { data: b }] = await Promise.all([q1, q2])`.
     fn promise_all(&mut self, stmt: &Stmt, pattern: &ArrayPat, call: &CallExpr, rest: &[&Stmt]) {
+        self.siblings = true;
+        self.promise_all_checks(stmt, pattern, call, rest);
+        self.siblings = false;
+    }
+
+    fn promise_all_checks(&mut self, stmt: &Stmt, pattern: &ArrayPat, call: &CallExpr, rest: &[&Stmt]) {
         let Some(Expr::Array(list)) = call.args.first().map(|a| &*a.expr) else { return };
         let mut checks = Vec::new();
         let mut extra = Vec::new();
@@ -481,9 +690,10 @@ impl Finder<'_> {
             match elem {
                 Pat::Object(object) => {
                     let Some((error_name, data_name)) = result_names(object) else { return };
+                    let data = data_names(object);
                     match error_name {
                         Some(name) if is_read(&name, rest) => {}
-                        Some(name) => checks.push(self.check(&name, &chain)),
+                        Some(name) => checks.extend(self.check(stmt, &name, &chain, &data, rest)),
                         None => {
                             let Some(last) = object.props.last() else { continue };
                             let mut names = Vec::new();
@@ -492,15 +702,22 @@ impl Finder<'_> {
                             }
                             names.extend(chain.error_names());
                             let Some(name) = self.pick(names) else { return };
+                            let Some(check) = self.check(stmt, &name, &chain, &data, rest) else { continue };
                             extra.push(Edit::insert(range(last).end, format!(", error: {name}")));
-                            checks.push(self.check(&name, &chain));
+                            checks.push(check);
                         }
                     }
                 }
                 Pat::Ident(b) => {
                     let name = b.id.sym.to_string();
                     if only_data_read(&name, rest) {
-                        checks.push(self.check(&format!("{name}.error"), &chain));
+                        checks.extend(self.check(
+                            stmt,
+                            &format!("{name}.error"),
+                            &chain,
+                            std::slice::from_ref(&name),
+                            rest,
+                        ));
                     }
                 }
                 _ => {}
@@ -583,6 +800,110 @@ fn is_read(name: &str, rest: &[&Stmt]) -> bool {
     f.1
 }
 
+/// A reference to `name` in the statements after, other than in a log line
+/// (`console.log(data)` does not need it).
+fn is_used(name: &str, rest: &[&Stmt]) -> bool {
+    struct Find<'n>(&'n str, bool);
+    impl Visit for Find<'_> {
+        fn visit_ident(&mut self, id: &swc_core::ecma::ast::Ident) {
+            if &*id.sym == self.0 {
+                self.1 = true;
+            }
+        }
+        fn visit_call_expr(&mut self, c: &CallExpr) {
+            let log = matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Member(m)
+                if matches!(&*m.obj, Expr::Ident(o) if &*o.sym == "console")));
+            if !log {
+                c.visit_children_with(self);
+            }
+        }
+    }
+    let mut f = Find(name, false);
+    for s in rest {
+        s.visit_with(&mut f);
+    }
+    f.1
+}
+
+/// The statements after tell the user it worked: a success toast
+/// (`toast.success`, a shadcn toast that is not destructive), an alert, a
+/// navigation (`navigate(…)`, `router.push(…)`).
+fn announces_success(rest: &[&Stmt]) -> bool {
+    struct Find(bool);
+    impl Visit for Find {
+        fn visit_call_expr(&mut self, c: &CallExpr) {
+            if let Callee::Expr(callee) = &c.callee {
+                match &**callee {
+                    Expr::Member(m) => {
+                        let method = match &m.prop {
+                            MemberProp::Ident(p) => &*p.sym,
+                            _ => "",
+                        };
+                        let object = match &*m.obj {
+                            Expr::Ident(o) => &*o.sym,
+                            _ => "",
+                        };
+                        self.0 |= method == "success"
+                            || (object == "router" && matches!(method, "push" | "replace"));
+                    }
+                    Expr::Ident(i) => {
+                        let destructive = || {
+                            let mut t = String::new();
+                            for a in &c.args {
+                                if let Expr::Object(o) = &*a.expr {
+                                    for p in &o.props {
+                                        if let swc_core::ecma::ast::PropOrSpread::Prop(p) = p {
+                                            if let swc_core::ecma::ast::Prop::KeyValue(kv) = &**p {
+                                                if let Expr::Lit(swc_core::ecma::ast::Lit::Str(v)) =
+                                                    &*kv.value
+                                                {
+                                                    t.push_str(&v.value.to_string_lossy());
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                            t.contains("destructive")
+                        };
+                        self.0 |=
+                            matches!(&*i.sym, "navigate" | "alert") || (&*i.sym == "toast" && !destructive());
+                    }
+                    _ => {}
+                }
+            }
+            c.visit_children_with(self);
+        }
+        fn visit_function(&mut self, _: &Function) {}
+        fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
+    }
+    let mut f = Find(false);
+    for s in rest {
+        s.visit_with(&mut f);
+    }
+    f.0
+}
+
+/// The busy-flag resets (`setLoading(false)`) among `rest`, as written
+/// (without a semicolon), each once.
+fn busy_resets<'t>(text: &'t str, rest: &[&Stmt]) -> Vec<&'t str> {
+    let mut out: Vec<&str> = Vec::new();
+    for s in rest {
+        let Stmt::Expr(e) = s else { continue };
+        let Expr::Call(c) = &*e.expr else { continue };
+        let setter = matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if crate::analysis::is_busy_setter(&i.sym)));
+        let to_false = matches!(c.args.as_slice(), [a] if matches!(&*a.expr, Expr::Lit(swc_core::ecma::ast::Lit::Bool(b)) if !b.value));
+        if setter && to_false {
+            if let Some(t) = text.get(range(&*e.expr)) {
+                if !out.contains(&t) {
+                    out.push(t);
+                }
+            }
+        }
+    }
+    out
+}
+
 /// `result` is only used as `result.data` / `.count` (so its error is never read).
 fn only_data_read(name: &str, rest: &[&Stmt]) -> bool {
     struct Uses<'n> {
@@ -617,8 +938,16 @@ fn only_data_read(name: &str, rest: &[&Stmt]) -> bool {
 fn tests_absence(name: &str, rest: &[&Stmt]) -> bool {
     struct Tests<'n>(&'n str, bool);
     impl Tests<'_> {
+        /// `name`, or a result object's `name.data`, through casts and parens.
         fn is(&self, e: &Expr) -> bool {
-            matches!(unparen(e), Expr::Ident(i) if &*i.sym == self.0)
+            match crate::analysis::strip_ts(e) {
+                Expr::Ident(i) => &*i.sym == self.0,
+                Expr::Member(m) => {
+                    matches!(&m.prop, MemberProp::Ident(p) if matches!(&*p.sym, "data" | "count"))
+                        && matches!(crate::analysis::strip_ts(&m.obj), Expr::Ident(i) if &*i.sym == self.0)
+                }
+                _ => false,
+            }
         }
     }
     impl Visit for Tests<'_> {
@@ -638,7 +967,7 @@ fn tests_absence(name: &str, rest: &[&Stmt]) -> bool {
             c.visit_children_with(self);
         }
         fn visit_unary_expr(&mut self, u: &swc_core::ecma::ast::UnaryExpr) {
-            if u.op == UnaryOp::Bang && matches!(&*u.arg, Expr::Ident(i) if &*i.sym == self.0) {
+            if u.op == UnaryOp::Bang && self.is(&u.arg) {
                 self.1 = true;
             }
             u.visit_children_with(self);
@@ -650,7 +979,7 @@ fn tests_absence(name: &str, rest: &[&Stmt]) -> bool {
             {
                 self.1 = true;
             }
-            let side = |e: &Expr| matches!(e, Expr::Ident(i) if &*i.sym == self.0);
+            let side = |e: &Expr| self.is(e);
             let nullish = |e: &Expr| {
                 matches!(e, Expr::Lit(swc_core::ecma::ast::Lit::Null(_)))
                     || matches!(e, Expr::Ident(i) if &*i.sym == "undefined")
