@@ -225,9 +225,9 @@ impl ToastApi {
         hook
     }
 
-    /// A statement that tells the user `message` (no trailing semicolon).
-    pub fn call(&self, message: &crate::messages::UserMessage, style: &crate::style::Style) -> String {
-        let message = message.expr(style);
+    /// A statement that shows `message` (an expression: a quoted text or
+    /// `t("key")`), without a trailing semicolon.
+    pub fn call(&self, message: &str, style: &crate::style::Style) -> String {
         match self.kind {
             ToastKind::Error => format!("{}.error({message})", self.name),
             ToastKind::Shadcn => {

@@ -12,7 +12,6 @@ use swc_core::ecma::ast::{
 use swc_core::ecma::visit::{Visit, VisitWith};
 
 use crate::analysis::Bindings;
-use crate::codemod::FileCtx;
 use crate::parse::range;
 use crate::style::Style;
 
@@ -50,10 +49,6 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    pub fn of(file: &FileCtx) -> Option<FileKind> {
-        FileKind::of_file(file.path, file.program)
-    }
-
     /// What kind of entry point the file at `path` is, if any.
     pub fn of_file(path: &str, program: &Program) -> Option<FileKind> {
         let name = path.rsplit('/').next().unwrap_or(path);

@@ -407,7 +407,7 @@ impl Finder<'_> {
             for_failure(self.file.model, self.file.path, function, self.file.bindings().declares("t"))
         });
         if let (Some(toast), Some(message)) = (toast_in_scope, message) {
-            lines.push(format!("{}{}", toast.call(&message, style), style.semi()));
+            lines.push(format!("{}{}", toast.call(&message.expr(style), style), style.semi()));
             self.told = true;
         }
         let moved = busy_resets(stmts);

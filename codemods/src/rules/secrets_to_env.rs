@@ -329,7 +329,7 @@ impl Runtime {
             return Runtime::Deno;
         }
         let Some(app) = file.model.runtime(path) else { return Runtime::Unknown };
-        let kind = FileKind::of(file);
+        let kind = FileKind::of_file(file.path, file.program);
         let server_path = path.contains("/server/")
             || path.starts_with("server/")
             || path.starts_with("api/")

@@ -59,7 +59,7 @@ impl Codemod for ServerErrors {
                 &owned
             }
         };
-        let kind = FileKind::of(file)?;
+        let kind = FileKind::of_file(file.path, file.program)?;
         let mut out = Out { file, edits: Vec::new(), found: Vec::new() };
         match &kind {
             FileKind::NextRoute { route } => {

@@ -613,7 +613,7 @@ impl Finder<'_> {
         }
         let mut lines = vec![format!("if ({error}) {{"), format!("\t{log}")];
         if let Some((toast, message)) = toast {
-            lines.push(format!("\t{}", toast.call(&message, style)));
+            lines.push(format!("\t{}", toast.call(&message.expr(style), style)));
         }
         if let Some(stop) = stop {
             // Stopping must not leave a spinner turning: the busy flags the

@@ -55,7 +55,7 @@ impl Codemod for Paginate {
                 &owned
             }
         };
-        match FileKind::of(file) {
+        match FileKind::of_file(file.path, file.program) {
             Some(kind) => server::run(file, &kind, body),
             // Browser code reading Supabase directly (most Lovable/Bolt apps).
             None => client::run(file, body),

@@ -64,7 +64,7 @@ impl Codemod for ValidateInput {
                 &owned
             }
         };
-        let kind = FileKind::of(file)?;
+        let kind = FileKind::of_file(file.path, file.program)?;
         let edge = matches!(kind, FileKind::Edge { .. });
         let zod = ZodImport::find(items)?;
         let major =
