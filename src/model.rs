@@ -225,9 +225,10 @@ fn small_text(path: &Path) -> Option<String> {
 /// The folder Supabase keeps its migrations in.
 pub const MIGRATIONS: &str = "supabase/migrations";
 
-/// The migrations in the order the CLI applies them (by name; harden's own last,
-/// so that files named out of that order are read before it): (path, text).
-pub fn migrations(root: &Path) -> Vec<(String, String)> {
+/// The names of the migration files in the order the CLI applies them (by
+/// name; harden's own last, so that files named out of that order are read
+/// before it).
+pub fn migration_names(root: &Path) -> Vec<String> {
     let mut files: Vec<String> = fs::read_dir(root.join(MIGRATIONS))
         .map(|entries| {
             entries
@@ -239,6 +240,11 @@ pub fn migrations(root: &Path) -> Vec<(String, String)> {
         .unwrap_or_default();
     files.sort_by_key(|f| (f.contains("_harden_"), f.clone()));
     files
+}
+
+/// The migrations in the order the CLI applies them: (path, text).
+pub fn migrations(root: &Path) -> Vec<(String, String)> {
+    migration_names(root)
         .into_iter()
         .filter_map(|f| {
             let path = format!("{MIGRATIONS}/{f}");

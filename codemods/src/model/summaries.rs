@@ -106,10 +106,12 @@ pub fn hook_names(program: &Program) -> HashSet<String> {
 
 /// The awaits of one body (not counting the functions nested in it), for a
 /// codemod that asks the model whether any can reject: `hooks` are the
-/// file's names bound to hook results ([`hook_names`]).
-pub fn awaits_in(stmts: &[Stmt], hooks: &HashSet<String>, lines: &LineIndex) -> Vec<AwaitSite> {
+/// file's names bound to hook results ([`hook_names`]). Their lines are not
+/// read (a codemod's text may differ from the one the model saw).
+pub fn awaits_in(stmts: &[Stmt], hooks: &HashSet<String>) -> Vec<AwaitSite> {
     let mut f = Function::default();
-    let mut body = BodyScan { lines, hooks, f: &mut f, in_try: 0, in_catch: 0, in_error_branch: 0 };
+    let lines = LineIndex::new("");
+    let mut body = BodyScan { lines: &lines, hooks, f: &mut f, in_try: 0, in_catch: 0, in_error_branch: 0 };
     stmts.iter().for_each(|s| s.visit_with(&mut body));
     f.awaits
 }

@@ -23,7 +23,7 @@ use crate::codemod::{Codemod, FileCtx, Proposal, Stack};
 use crate::edit::Edit;
 use crate::messages::for_failure;
 use crate::model::summaries::{awaits_in, hook_names, AwaitSite, Awaited};
-use crate::parse::{line_col, range, LineIndex};
+use crate::parse::{line_col, range};
 use crate::wrap::{awaits_outside_try, returns_value, wrap_in_try, wrap_in_try_finally};
 
 pub struct AsyncHandlers;
@@ -59,7 +59,7 @@ impl Codemod for AsyncHandlers {
             toast: ToastApi::detect(file.program),
             hooks: Vec::new(),
             in_effect: 0,
-            awaits: std::cell::OnceCell::new(),
+            hooks_bound: std::cell::OnceCell::new(),
             told: false,
             edits: Vec::new(),
             found: Vec::new(),
@@ -212,9 +212,9 @@ struct Finder<'a> {
     /// For each enclosing function: does it destructure `toast` from `useToast()`?
     hooks: Vec<bool>,
     in_effect: usize,
-    /// The file's names bound to hook results and its lines, for reading a
-    /// body's awaits the way the project model does (worked out on first use).
-    awaits: std::cell::OnceCell<(rustc_hash::FxHashSet<String>, LineIndex)>,
+    /// The file's names bound to hook results, for reading a body's awaits
+    /// the way the project model does (worked out on first use).
+    hooks_bound: std::cell::OnceCell<rustc_hash::FxHashSet<String>>,
     /// Some catch tells the user (the why must not promise what was not added).
     told: bool,
     edits: Vec<Edit>,
@@ -375,11 +375,8 @@ impl Finder<'_> {
         // A catch runs only when some await can reject, as the project model
         // reads the callees (in this file or imported): not Supabase calls,
         // hooks, timers, nor functions that already catch everything.
-        let (hooks, lines) =
-            self.awaits.get_or_init(|| (hook_names(self.file.program), LineIndex::new(self.file.text)));
-        if !awaits_in(stmts, hooks, lines)
-            .iter()
-            .any(|site| self.file.model.await_can_reject(self.file.path, site))
+        let hooks = self.hooks_bound.get_or_init(|| hook_names(self.file.program));
+        if !awaits_in(stmts, hooks).iter().any(|site| self.file.model.await_can_reject(self.file.path, site))
         {
             self.file.leave_alone(
                 block.start,

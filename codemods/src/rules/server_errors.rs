@@ -202,9 +202,7 @@ impl Out<'_> {
         // A catch runs only when some await can reject, as the project model
         // reads the callees: services that return `[]`, `null` or `{ error }`
         // and Supabase calls never do.
-        let hooks = Default::default();
-        let index = crate::parse::LineIndex::new(self.file.text);
-        if !crate::model::summaries::awaits_in(stmts, &hooks, &index)
+        if !crate::model::summaries::awaits_in(stmts, &Default::default())
             .iter()
             .any(|site| self.file.model.await_can_reject(self.file.path, site))
         {

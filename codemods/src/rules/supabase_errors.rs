@@ -785,44 +785,38 @@ fn is_promise_all(call: &CallExpr) -> bool {
 
 /// Any reference to `name` in the statements after.
 fn is_read(name: &str, rest: &[&Stmt]) -> bool {
-    struct Find<'n>(&'n str, bool);
-    impl Visit for Find<'_> {
-        fn visit_ident(&mut self, id: &swc_core::ecma::ast::Ident) {
-            if &*id.sym == self.0 {
-                self.1 = true;
-            }
-        }
-    }
-    let mut f = Find(name, false);
-    for s in rest {
-        s.visit_with(&mut f);
-    }
-    f.1
+    references(name, rest, false)
 }
 
 /// A reference to `name` in the statements after, other than in a log line
 /// (`console.log(data)` does not need it).
 fn is_used(name: &str, rest: &[&Stmt]) -> bool {
-    struct Find<'n>(&'n str, bool);
+    references(name, rest, true)
+}
+
+fn references(name: &str, rest: &[&Stmt], skip_logs: bool) -> bool {
+    struct Find<'n> {
+        name: &'n str,
+        skip_logs: bool,
+        found: bool,
+    }
     impl Visit for Find<'_> {
         fn visit_ident(&mut self, id: &swc_core::ecma::ast::Ident) {
-            if &*id.sym == self.0 {
-                self.1 = true;
-            }
+            self.found |= &*id.sym == self.name;
         }
         fn visit_call_expr(&mut self, c: &CallExpr) {
             let log = matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Member(m)
                 if matches!(&*m.obj, Expr::Ident(o) if &*o.sym == "console")));
-            if !log {
+            if !(self.skip_logs && log) {
                 c.visit_children_with(self);
             }
         }
     }
-    let mut f = Find(name, false);
+    let mut f = Find { name, skip_logs, found: false };
     for s in rest {
         s.visit_with(&mut f);
     }
-    f.1
+    f.found
 }
 
 /// The statements after tell the user it worked: a success toast

@@ -10,7 +10,6 @@
 //!   locks the app out, and who may read it is a human's call.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs;
 
 use harden_codemods::Severity;
 
@@ -22,22 +21,12 @@ use super::{ID, TITLE};
 
 /// What a table's policies must cover for the app to keep working.
 const COMMANDS: &[&str] = &["select", "insert", "update", "delete"];
-pub const DIR: &str = "supabase/migrations";
+pub const DIR: &str = crate::model::MIGRATIONS;
 
 pub fn run(ctx: &Context, out: &mut Output) {
     let used = code_tables(ctx);
-    let mut files: Vec<String> = fs::read_dir(ctx.root.join(DIR))
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|n| n.ends_with(".sql"))
-                .collect()
-        })
-        .unwrap_or_default();
-    // Name order, as the CLI applies them; harden's own last, so that files
-    // named out of that order (`add_fields.sql`) are read before it.
-    files.sort_by_key(|f| (f.contains("_harden_"), f.clone()));
+    // Name order, as the CLI applies them; harden's own last.
+    let files = crate::model::migration_names(ctx.root);
     // The database as the migrations leave it (the model replayed them).
     let mut schema = Schema::default();
     schema.tables = ctx
