@@ -650,10 +650,9 @@ pub fn outcome<'a>(
         Awaited::Chain { root, first, throws } => match resolve_call(root) {
             Target::Client if *throws => Outcome::Rejects,
             Target::Client => Outcome::Never,
-            // A chain on an unknown name: a Supabase-looking call is taken at its word;
-            // else it is what its first call is (`Product.find().sort()` as `Product.find()`).
+            // A chain on an unknown name: a Supabase-looking call is taken at its word.
             Target::Unknown if SUPABASE_FIRST.contains(&first.as_str()) && !*throws => Outcome::Never,
-            Target::Unknown => of(resolve_method(root, first)),
+            Target::Unknown => Outcome::Rejects,
             other => of(other),
         },
         Awaited::Call(name) => of(resolve_call(name)),
