@@ -395,13 +395,17 @@ impl Model {
             "twilio",
             "@neondatabase/serverless",
             "postgres",
+            "drizzle-orm",
+            "@electric-sql/pglite",
+            "better-sqlite3",
+            "mysql",
+            "kysely",
+            "@planetscale/database",
+            "@libsql/client",
         ];
         let Some(f) = self.files.get(file) else { return false };
         f.functions.iter().all(|g| g.name != local)
-            && f.modules.imports.iter().any(|i| {
-                !i.type_only
-                    && (CLIENTS.contains(&i.source.as_str()) || i.source.starts_with("@prisma/client"))
-            })
+            && f.modules.imports.iter().any(|i| !i.type_only && CLIENTS.contains(&package_of(&i.source)))
     }
 
     fn method_target<'a>(&'a self, path: &str, object: &str, method: &str) -> summaries::Target<'a> {
@@ -633,5 +637,24 @@ impl Model {
     /// A file's interface language (its own strings, else the project's).
     pub fn language_of(&self, path: &str) -> Option<super::language::Language> {
         self.files.get(path).and_then(|f| f.language.votes.language()).or_else(|| self.language())
+    }
+}
+
+/// The package an import names: `drizzle-orm/pglite` → `drizzle-orm`,
+/// `@prisma/client/edge` → `@prisma/client`.
+fn package_of(source: &str) -> &str {
+    let mut cut = source.match_indices('/').map(|(i, _)| i);
+    let end = if source.starts_with('@') { cut.nth(1) } else { cut.next() };
+    end.map_or(source, |i| &source[..i])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_package_is_named_by_its_root() {
+        assert_eq!(super::package_of("drizzle-orm/pglite"), "drizzle-orm");
+        assert_eq!(super::package_of("@prisma/client/edge"), "@prisma/client");
+        assert_eq!(super::package_of("@prisma/client"), "@prisma/client");
+        assert_eq!(super::package_of("pg"), "pg");
     }
 }

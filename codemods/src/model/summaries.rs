@@ -650,9 +650,11 @@ pub fn outcome<'a>(
         Awaited::Chain { root, first, throws } => match resolve_call(root) {
             Target::Client if *throws => Outcome::Rejects,
             Target::Client => Outcome::Never,
-            // A chain on an unknown name: a Supabase-looking call is taken at its word.
-            Target::Unknown if SUPABASE_FIRST.contains(&first.as_str()) && !*throws => Outcome::Never,
-            Target::Unknown => Outcome::Rejects,
+            // A chain on an unknown name: a Supabase-looking call is taken at its word;
+            // else it is what its first call is (`Product.find().sort()` as `Product.find()`).
+            Target::Unknown if *throws => Outcome::Rejects,
+            Target::Unknown if SUPABASE_FIRST.contains(&first.as_str()) => Outcome::Never,
+            Target::Unknown => of(resolve_method(root, first)),
             other => of(other),
         },
         Awaited::Call(name) => of(resolve_call(name)),

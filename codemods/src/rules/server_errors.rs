@@ -208,7 +208,7 @@ impl Out<'_> {
         {
             self.file.leave_alone(
                 block.start,
-                "handlers whose awaits cannot reject (callees answer errors as values)",
+                "handlers whose awaits cannot be shown to reject (callees answer errors as values, or are unknown)",
             );
             return false;
         }
