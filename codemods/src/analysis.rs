@@ -394,3 +394,25 @@ pub fn is_busy_setter(name: &str) -> bool {
     .iter()
     .any(|w| rest.ends_with(w))
 }
+
+/// A call that only writes to a log: `console.*`, `logger.*`/`log.*`, or a
+/// function the file names after logging (`logStep(…)`, `logError(…)`,
+/// `debugLog(…)`).
+pub fn is_log_call(call: &swc_core::ecma::ast::CallExpr) -> bool {
+    use swc_core::ecma::ast::{Callee, Expr};
+    let Callee::Expr(callee) = &call.callee else { return false };
+    match &**callee {
+        Expr::Member(m) => {
+            matches!(&*m.obj, Expr::Ident(o) if matches!(&*o.sym, "console" | "logger" | "log" | "Logger"))
+        }
+        Expr::Ident(f) => {
+            let name = &*f.sym;
+            name == "log"
+                || name
+                    .strip_prefix("log")
+                    .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase() || c == '_'))
+                || name.ends_with("Log")
+        }
+        _ => false,
+    }
+}

@@ -76,6 +76,16 @@ impl FileCtx<'_> {
 
     /// Records a target left alone on purpose, with a short reason that reads
     /// after a count ("3 list queries: feed counts or lookups").
+    /// Whether no page or entry point reaches the file (nothing imports it):
+    /// a change there does nothing for the app's users. Noted as left alone.
+    pub fn unreachable(&self) -> bool {
+        let unreachable = self.model.unreachable(self.path);
+        if unreachable {
+            self.leave_alone(0, "files nothing imports (no page or entry point reaches them)");
+        }
+        unreachable
+    }
+
     pub fn leave_alone(&self, at: usize, reason: &'static str) {
         self.notes.borrow_mut().left_alone.push((at, reason));
     }

@@ -24,7 +24,8 @@ use harden_codemods::{by_id, harden_file, parse, FileFacts, Lang, Model};
 /// is the project's Prisma schema; a `project/` folder in it holds the other
 /// modules the file imports from; the project model is built from them and
 /// the case's file). A case's file sits at `src/components/example.<ext>`
-/// unless its folder has a `path` file.
+/// unless its folder has a `path` file; an entry imports it unless the folder
+/// has an `unreachable` file.
 fn facts(case: &Path, path: &str, input: &str) -> Model {
     let client = |names: &[&str]| ClientModule {
         clients: names.iter().map(|n| n.to_string()).collect(),
@@ -44,6 +45,11 @@ fn facts(case: &Path, path: &str, input: &str) -> Model {
         runtimes: runtime(case),
     };
     let mut files = vec![file_facts(path, input)];
+    // The app's entry reaches the case's file, unless the case is about a
+    // file nothing imports (an `unreachable` file in its folder).
+    if !case.join("unreachable").exists() {
+        files.push(file_facts("main.ts", &format!("import './{path}';")));
+    }
     let project = case.join("project");
     for entry in walk(&project) {
         let rel = entry.strip_prefix(&project).expect("inside").to_string_lossy().replace('\\', "/");

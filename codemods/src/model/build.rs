@@ -47,6 +47,7 @@ impl Model {
             }
         }
         self.resolve_imports();
+        self.find_imported_files();
         self.collect_consumers();
         self.find_clients();
         self.summarize();
@@ -81,6 +82,45 @@ impl Model {
             })
             .filter(|(_, m)| !m.is_empty())
             .collect();
+    }
+
+    fn find_imported_files(&mut self) {
+        self.opaque_imports = self.files.values().any(|f| f.modules.opaque_imports);
+        let mut imported = HashSet::default();
+        for (path, f) in &self.files {
+            let m = &f.modules;
+            let re_exports = m.exports.iter().filter_map(|e| match &e.of {
+                ExportOf::From { source, .. } => Some(source),
+                _ => None,
+            });
+            for source in m.imports.iter().map(|i| &i.source).chain(&m.stars).chain(re_exports) {
+                imported.extend(self.resolver.resolve(path, source));
+            }
+        }
+        self.imported_files = imported;
+    }
+
+    /// Code no page or entry point reaches: a file of a bundled app (Vite,
+    /// Next) that no project file imports and that is no entry by the
+    /// bundler's conventions (a leftover copy, a debug component, a script).
+    /// Changing it does nothing for the app's users.
+    pub fn unreachable(&self, path: &str) -> bool {
+        let Some(runtime) = self.runtime(path) else { return false };
+        let Some(f) = self.files.get(path) else { return false };
+        if !(runtime.browser || runtime.next) || self.opaque_imports || f.entry || f.test {
+            return false;
+        }
+        if self.imported_files.contains(path) {
+            return false;
+        }
+        let in_app = path.strip_prefix(&self.app_dir(path)).unwrap_or(path).trim_start_matches('/');
+        let stem = in_app.rsplit('/').next().unwrap_or(in_app).split('.').next().unwrap_or("");
+        let folders: Vec<&str> = in_app.split('/').rev().skip(1).collect();
+        let conventional = ENTRY_STEMS.contains(&stem)
+            || in_app.contains(".config.")
+            || folders.iter().any(|d| ENTRY_FOLDERS.contains(d))
+            || (runtime.next && folders.iter().any(|d| matches!(*d, "app" | "pages")));
+        !conventional
     }
 
     /// The definition a binding of a file stands for: an import's target, or
@@ -639,6 +679,39 @@ impl Model {
         self.files.get(path).and_then(|f| f.language.votes.language()).or_else(|| self.language())
     }
 }
+
+/// File names a bundler or a platform starts from.
+const ENTRY_STEMS: &[&str] = &[
+    "main",
+    "index",
+    "server",
+    "app",
+    "App",
+    "worker",
+    "sw",
+    "service-worker",
+    "middleware",
+    "instrumentation",
+    "entry",
+    "entry-client",
+    "entry-server",
+    "root",
+    "_app",
+    "_document",
+];
+/// Folders whose files a platform runs or a tool reads on its own.
+const ENTRY_FOLDERS: &[&str] = &[
+    "functions",
+    "api",
+    "scripts",
+    "public",
+    "supabase",
+    "e2e",
+    "tests",
+    "__tests__",
+    "cypress",
+    "playwright",
+];
 
 /// The package an import names: `drizzle-orm/pglite` → `drizzle-orm`,
 /// `@prisma/client/edge` → `@prisma/client`.

@@ -142,6 +142,10 @@ pub struct Model {
     pub endpoints: Vec<(String, Endpoint)>,
     /// Every in-repo call of an endpoint: (file, call, the endpoint's index when known).
     pub calls: Vec<(String, Call, Option<usize>)>,
+    /// Files some project file imports (statically, dynamically or by re-export).
+    imported_files: rustc_hash::FxHashSet<String>,
+    /// Some file imports what no string names (`import.meta.glob`): any file may be reached.
+    opaque_imports: bool,
 }
 
 /// How an app's code runs, for where a value read from the environment

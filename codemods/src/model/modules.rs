@@ -78,6 +78,9 @@ pub struct ModuleFacts {
     pub exports: Vec<Export>,
     /// `export * from "…"` sources.
     pub stars: Vec<String>,
+    /// Imports whose target no string names (`import.meta.glob`, `import(`
+    /// a template `)`): which files it reaches is unknown.
+    pub opaque_imports: bool,
 }
 
 fn name_of(n: &ModuleExportName) -> String {
@@ -130,7 +133,7 @@ pub fn pat_names(pat: &Pat, out: &mut Vec<String>) {
 
 /// Imports and exports of one parsed file.
 pub fn extract(program: &Program, lines: &LineIndex, text: &str) -> ModuleFacts {
-    let mut facts = ModuleFacts::default();
+    let mut facts = ModuleFacts { opaque_imports: opaque_imports(text), ..Default::default() };
     let line = |lo: swc_core::common::BytePos| lines.line(lo.0.saturating_sub(1) as usize);
     let items: Vec<&ModuleItem> = match program {
         Program::Module(m) => m.body.iter().collect(),
@@ -260,6 +263,27 @@ pub fn extract(program: &Program, lines: &LineIndex, text: &str) -> ModuleFacts 
         }
     }
     facts
+}
+
+/// `import.meta.glob(…)`, `require.context(…)`, or `import(`/`require(` of
+/// anything but a plain string.
+fn opaque_imports(text: &str) -> bool {
+    if crate::text::has(text, "import.meta.glob") || crate::text::has(text, "require.context") {
+        return true;
+    }
+    ["import(", "require("].iter().any(|call| {
+        text.match_indices(call).any(|(at, _)| {
+            let word_before =
+                text[..at].chars().next_back().is_some_and(|c| c.is_alphanumeric() || "_$.".contains(c));
+            let arg = text[at + call.len()..].trim_start();
+            let plain = match arg.chars().next() {
+                Some('\'' | '"') => true,
+                Some('`') => !arg[1..].split('`').next().unwrap_or("").contains("${"),
+                _ => false,
+            };
+            !word_before && !plain
+        })
+    })
 }
 
 fn s_is_type(spec: &ExportSpecifier) -> bool {
@@ -749,6 +773,15 @@ fn resolve_in<'m>(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn imports_no_string_names_are_opaque() {
+        assert!(super::opaque_imports("const pages = import.meta.glob('./pages/*.tsx');"));
+        assert!(super::opaque_imports("const m = await import(`./locales/${lang}.ts`);"));
+        assert!(super::opaque_imports("const m = require(name);"));
+        assert!(!super::opaque_imports("const Page = lazy(() => import('./pages/Page'));"));
+        assert!(!super::opaque_imports("const m = await import(`./fixed`); myrequire(x);"));
+    }
+
     use super::*;
     use crate::parse::{parse, Lang};
 

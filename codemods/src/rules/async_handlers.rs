@@ -47,6 +47,9 @@ impl Codemod for AsyncHandlers {
     }
 
     fn run(&self, file: &FileCtx) -> Option<Proposal> {
+        if file.unreachable() {
+            return None;
+        }
         // Components and hooks only: a script's `main()` must keep failing loudly.
         if !has_jsx(file.program) && !imports_react(file.program) {
             return None;

@@ -41,6 +41,9 @@ impl Codemod for FetchOk {
     }
 
     fn run(&self, file: &FileCtx) -> Option<Proposal> {
+        if file.unreachable() {
+            return None;
+        }
         // Developer scripts (smoke tests, benchmarks) read error bodies on purpose.
         if file.path.starts_with("scripts/") || file.path.contains("/scripts/") {
             return None;
@@ -54,7 +57,7 @@ impl Codemod for FetchOk {
         {
             return None;
         }
-        let mut finder = Finder { file, edits: Vec::new(), lines: Vec::new() };
+        let mut finder = Finder { file, edits: Vec::new(), lines: Vec::new(), inspected_thens: Vec::new() };
         file.program.visit_with(&mut finder);
         if finder.edits.is_empty() {
             return None;
@@ -74,6 +77,9 @@ struct Finder<'a> {
     file: &'a FileCtx<'a>,
     edits: Vec<Edit>,
     lines: Vec<usize>,
+    /// `fetch(…).then((r) => r.json())` calls whose next `.then` tests the
+    /// body before use (by start offset).
+    inspected_thens: Vec<usize>,
 }
 
 impl Visit for Finder<'_> {
@@ -95,6 +101,7 @@ impl Visit for Finder<'_> {
 
     // fetch(url).then((res) => res.json())
     fn visit_call_expr(&mut self, call: &swc_core::ecma::ast::CallExpr) {
+        self.next_then_inspects(call);
         self.then_chain(call);
         call.visit_children_with(self);
     }
@@ -157,6 +164,13 @@ impl Finder<'_> {
         if !matches!(&**read_obj, Expr::Ident(i) if *i.sym == *name) || !BODY_READS.contains(&&*method.sym) {
             return;
         }
+        if self.inspected_thens.contains(&range(call).start) {
+            self.file.leave_alone(
+                range(call).start,
+                "responses whose body the code tests before use (the server's own error, a guard)",
+            );
+            return;
+        }
         let text = self.file.text;
         let style = self.file.style();
         let body_range = range(&**body);
@@ -170,6 +184,35 @@ impl Finder<'_> {
         );
         self.edits.push(Edit::replace(body_range, block));
         self.lines.push(line_col(text, range(arrow).start).0);
+    }
+
+    /// `….then((data) => data.address?.city)`: the callback after a body
+    /// read copes with an unexpected body itself.
+    fn next_then_inspects(&mut self, call: &swc_core::ecma::ast::CallExpr) {
+        let Callee::Expr(callee) = &call.callee else { return };
+        let Expr::Member(MemberExpr { obj, prop: MemberProp::Ident(then), .. }) = &**callee else { return };
+        if &*then.sym != "then" {
+            return;
+        }
+        let Some(Expr::Call(previous)) = unwrap(obj) else { return };
+        let (param, body): (&Pat, &dyn VisitWith<Fields>) = match call.args.first().map(|a| &*a.expr) {
+            Some(Expr::Arrow(a)) => match (a.params.first(), &*a.body) {
+                (Some(p), ArrowFunctionBody::Expr(e)) => (p, &**e),
+                (Some(p), ArrowFunctionBody::FunctionBody(b)) => (p, b),
+                _ => return,
+            },
+            Some(Expr::Fn(f)) => match (f.function.params.first(), &f.function.body) {
+                (Some(p), Some(b)) => (&p.pat, b),
+                _ => return,
+            },
+            _ => return,
+        };
+        let Pat::Ident(param) = param else { return };
+        let mut fields = Fields { name: param.id.sym.to_string(), error_read: false, used: false };
+        body.visit_with(&mut fields);
+        if fields.error_read {
+            self.inspected_thens.push(range(previous).start);
+        }
     }
 
     fn consider(&mut self, stmt: &Stmt, rest: &[StmtRef]) {
@@ -482,9 +525,7 @@ impl Visit for Fields {
             self.used = true;
             return;
         }
-        let log = matches!(&call.callee, Callee::Expr(c) if matches!(&**c, Expr::Member(m)
-            if matches!(&*m.obj, Expr::Ident(o) if &*o.sym == "console")));
-        if log {
+        if crate::analysis::is_log_call(call) {
             return;
         }
         call.visit_children_with(self);

@@ -51,6 +51,9 @@ impl Codemod for ServerErrors {
     }
 
     fn run(&self, file: &FileCtx) -> Option<Proposal> {
+        if file.unreachable() {
+            return None;
+        }
         let owned;
         let body: &[ModuleItem] = match file.program {
             Program::Module(m) => &m.body,

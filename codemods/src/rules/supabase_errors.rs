@@ -45,6 +45,9 @@ impl Codemod for SupabaseErrors {
     }
 
     fn run(&self, file: &FileCtx) -> Option<Proposal> {
+        if file.unreachable() {
+            return None;
+        }
         let clients = file.clients();
         if clients.names.is_empty() && clients.builders.is_empty() {
             return None;
@@ -805,9 +808,7 @@ fn references(name: &str, rest: &[&Stmt], skip_logs: bool) -> bool {
             self.found |= &*id.sym == self.name;
         }
         fn visit_call_expr(&mut self, c: &CallExpr) {
-            let log = matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Member(m)
-                if matches!(&*m.obj, Expr::Ident(o) if &*o.sym == "console")));
-            if !(self.skip_logs && log) {
+            if !(self.skip_logs && crate::analysis::is_log_call(c)) {
                 c.visit_children_with(self);
             }
         }
