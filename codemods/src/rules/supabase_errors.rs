@@ -143,6 +143,9 @@ struct FnCtx {
     per_element: bool,
     /// Inside a `try` whose `catch {}` is empty: a throw would vanish there.
     swallowed: bool,
+    /// Inside a `try` whose catch only logs: the code treats a failure there
+    /// as not worth telling the user (a confirmation email, a notification).
+    quiet: bool,
     /// Loops around the current statement: a `return` there would skip the
     /// other items.
     loops: usize,
@@ -299,22 +302,30 @@ impl Visit for Finder<'_> {
     }
 
     fn visit_try_stmt(&mut self, t: &TryStmt) {
-        let outer = self.stack.last().map(|c| (c.in_try, c.swallowed, c.try_loops));
+        let outer = self.stack.last().map(|c| (c.in_try, c.swallowed, c.quiet, c.try_loops));
         // Throwing into `try/finally` escapes, and into an empty `catch {}`
         // vanishes: only a catch that does something handles it.
         let catches = t.handler.as_ref().is_some_and(|h| !h.body.stmts.is_empty());
         let swallows = t.handler.as_ref().is_some_and(|h| h.body.stmts.is_empty());
+        let quiet = catches
+            && t.handler.as_ref().is_some_and(|h| {
+                h.body.stmts.iter().all(|s| {
+                    matches!(s, Stmt::Expr(e) if matches!(unparen(&e.expr), Expr::Call(c) if crate::analysis::is_log_call(c)))
+                })
+            });
         if let Some(c) = self.stack.last_mut() {
             c.in_try = catches;
             c.swallowed |= swallows;
+            c.quiet = quiet;
             if catches {
                 c.try_loops = c.loops;
             }
         }
         t.block.visit_with(self);
-        if let (Some(c), Some((in_try, swallowed, try_loops))) = (self.stack.last_mut(), outer) {
+        if let (Some(c), Some((in_try, swallowed, quiet, try_loops))) = (self.stack.last_mut(), outer) {
             c.in_try = in_try;
             c.swallowed = swallowed;
+            c.quiet = quiet;
             c.try_loops = try_loops;
         }
         t.handler.visit_with(self);
@@ -388,6 +399,7 @@ impl Finder<'_> {
             committed: false,
             per_element,
             swallowed: false,
+            quiet: false,
             loops: 0,
             try_loops: 0,
             stop,
@@ -575,13 +587,20 @@ impl Finder<'_> {
         // In a loop over items (a batch, a cron job), one item's failure
         // thrown would abort the others: report it and go on.
         let in_loop = self.stack.last().is_some_and(|c| c.loops > if c.in_try { c.try_loops } else { 0 });
+        // `.single()` whose row is handed back to the caller: "no row" is the
+        // caller's answer to give (it gets `null`, as before), not a failure.
+        let failed = if chain.single && !chain.is_write() && data.iter().any(|d| returned(d, rest)) {
+            format!("{error} && {error}.code !== {}", self.file.style().quoted("PGRST116"))
+        } else {
+            error.to_string()
+        };
         if self.throws_handled()
             && !secondary
             && !callback
             && (!in_loop || query)
             && (main_write || needed || query)
         {
-            return Some(vec![format!("if ({error}) throw {error}")]);
+            return Some(vec![format!("if ({failed}) throw {error}")]);
         }
         // A failed write the function goes on from (to a success toast, a
         // navigation, the next step) reports success for work not done: stop.
@@ -610,11 +629,12 @@ impl Finder<'_> {
         // A guarded read copes with no data its own way (the page still
         // renders): a log says why, a toast on every such read is noise.
         let guarded_read = !chain.is_write() && !needed;
-        let toast = self.toast_available().filter(|_| !secondary && !guarded_read);
+        let quiet = self.stack.last().is_some_and(|c| c.quiet);
+        let toast = self.toast_available().filter(|_| !secondary && !guarded_read && !quiet);
         if toast.is_none() && stop.is_none() {
-            return Some(vec![format!("if ({error}) {log}")]);
+            return Some(vec![format!("if ({failed}) {log}")]);
         }
-        let mut lines = vec![format!("if ({error}) {{"), format!("\t{log}")];
+        let mut lines = vec![format!("if ({failed}) {{"), format!("\t{log}")];
         if let Some((toast, message)) = toast {
             lines.push(format!("\t{}", toast.call(&message.expr(style), style)));
         }
@@ -926,6 +946,26 @@ fn only_data_read(name: &str, rest: &[&Stmt]) -> bool {
         s.visit_with(&mut u);
     }
     !u.other
+}
+
+/// `return name` among the statements (not in a nested function).
+fn returned(name: &str, rest: &[&Stmt]) -> bool {
+    struct Find<'n>(&'n str, bool);
+    impl Visit for Find<'_> {
+        fn visit_return_stmt(&mut self, r: &swc_core::ecma::ast::ReturnStmt) {
+            self.1 |= r
+                .arg
+                .as_deref()
+                .is_some_and(|a| matches!(crate::analysis::strip_ts(a), Expr::Ident(i) if &*i.sym == self.0));
+        }
+        fn visit_function(&mut self, _: &Function) {}
+        fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
+    }
+    let mut f = Find(name, false);
+    for s in rest {
+        s.visit_with(&mut f);
+    }
+    f.1
 }
 
 /// The code branches on `name`: `!data`, `if (data)`, `data ? … : …`,
