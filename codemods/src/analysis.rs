@@ -217,6 +217,13 @@ impl ToastApi {
                             Some(ToastApi { kind: ToastKind::Shadcn, name: "toast".into(), via_hook: true });
                         continue;
                     }
+                    // The project's own wrapper (`notify.error("…")` from
+                    // `@/lib/notify`), when the file calls it that way.
+                    (s, "toast" | "notify" | "notification" | "notifications")
+                        if is_project_path(s) && calls_error_on(module, &local) =>
+                    {
+                        ToastKind::Error
+                    }
                     _ => continue,
                 };
                 return Some(ToastApi { kind, name: local, via_hook: false });
@@ -235,6 +242,28 @@ impl ToastApi {
             }
         }
     }
+}
+
+/// An import specifier naming a project file (relative or an alias).
+fn is_project_path(source: &str) -> bool {
+    source.starts_with('.') || source.starts_with("@/") || source.starts_with("~/")
+}
+
+/// The module calls `name.error(…)`.
+fn calls_error_on(module: &swc_core::ecma::ast::Module, name: &str) -> bool {
+    use swc_core::ecma::ast::{CallExpr, Callee, Expr, MemberProp};
+    struct Find<'n>(&'n str, bool);
+    impl Visit for Find<'_> {
+        fn visit_call_expr(&mut self, c: &CallExpr) {
+            self.1 |= matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Member(m)
+                if matches!(&*m.obj, Expr::Ident(o) if &*o.sym == self.0)
+                    && matches!(&m.prop, MemberProp::Ident(p) if &*p.sym == "error")));
+            c.visit_children_with(self);
+        }
+    }
+    let mut f = Find(name, false);
+    module.visit_with(&mut f);
+    f.1
 }
 
 /// True when a function body destructures `toast` from `useToast()`.
