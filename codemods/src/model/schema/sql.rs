@@ -70,6 +70,8 @@ impl Schema {
     /// Replays one migration file's statements, in order.
     pub fn apply(&mut self, file: &str, sql: &str) {
         self.replay.files += 1;
+        // Editors on Windows save a BOM; PostgreSQL's own tools skip it too.
+        let sql = sql.strip_prefix('\u{feff}').unwrap_or(sql);
         for statement in split_statements(sql) {
             self.apply_one(file, &statement, false);
         }
@@ -446,8 +448,8 @@ fn add_constraint(table: &mut Table, constraint: &TableConstraint) {
 }
 
 fn starts_with_word(text: &str, word: &str) -> bool {
-    text.len() >= word.len()
-        && text[..word.len()].eq_ignore_ascii_case(word)
+    // `get`, not slicing: the text may start with a multi-byte character (a BOM).
+    text.get(..word.len()).is_some_and(|head| head.eq_ignore_ascii_case(word))
         && text[word.len()..].starts_with(|c: char| c.is_whitespace() || c == '$')
 }
 
@@ -535,6 +537,18 @@ pub fn split_statements(sql: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_migration_saved_with_a_bom_is_read() {
+        // A BOM before a first `do $$` used to panic (a slice inside it).
+        let schema = replay(&[
+            "\u{feff}create table public.equipamentos (id uuid primary key);",
+            "\u{feff}do $$ begin alter table public.equipamentos add column finalidade text; end $$;",
+        ]);
+        let table = schema.table("equipamentos").expect("replayed");
+        assert!(table.columns.iter().any(|c| c.name == "finalidade"));
+        assert!(!starts_with_word("\u{feff}do $$", "do"));
+    }
 
     fn replay(files: &[&str]) -> Schema {
         let mut schema = Schema::default();
