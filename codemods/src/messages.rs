@@ -37,6 +37,45 @@ pub fn generic(language: Language) -> Option<&'static str> {
     })
 }
 
+/// "Request failed with status {status}" in the interface's language (English
+/// where it has no table): a thrown error's message often reaches the screen
+/// (`toast.error(err.message)`). `status` is the expression that gives the code.
+pub fn request_failed(language: Option<Language>, status: &str) -> String {
+    match language {
+        Some(Language::Spanish) => format!("La solicitud falló con el estado ${{{status}}}"),
+        Some(Language::Portuguese) => format!("A requisição falhou com o status ${{{status}}}"),
+        Some(Language::French) => format!("La requête a échoué avec le statut ${{{status}}}"),
+        Some(Language::German) => format!("Die Anfrage ist mit Status ${{{status}}} fehlgeschlagen"),
+        Some(Language::Italian) => format!("La richiesta non è riuscita con lo stato ${{{status}}}"),
+        _ => format!("Request failed with status ${{{status}}}"),
+    }
+}
+
+/// "Internal server error" in the interface's language (English where it has
+/// no table): the app's client often shows a server's `error` field.
+pub fn server_error(language: Option<Language>) -> &'static str {
+    match language {
+        Some(Language::Spanish) => "Error interno del servidor",
+        Some(Language::Portuguese) => "Erro interno do servidor",
+        Some(Language::French) => "Erreur interne du serveur",
+        Some(Language::German) => "Interner Serverfehler",
+        Some(Language::Italian) => "Errore interno del server",
+        _ => "Internal server error",
+    }
+}
+
+/// "Bad request" in the interface's language (English where it has no table).
+pub fn bad_request(language: Option<Language>) -> &'static str {
+    match language {
+        Some(Language::Spanish) => "Solicitud no válida",
+        Some(Language::Portuguese) => "Requisição inválida",
+        Some(Language::French) => "Requête invalide",
+        Some(Language::German) => "Ungültige Anfrage",
+        Some(Language::Italian) => "Richiesta non valida",
+        _ => "Bad request",
+    }
+}
+
 /// The message for a failure in `function` of `path`, or `None` (log only):
 /// the toast the same function already shows when something fails (in a
 /// catch or an `if (error)` branch; a validation message such as "your cart

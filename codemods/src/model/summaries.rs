@@ -31,6 +31,8 @@ pub enum Awaited {
     Timer,
     /// A value a hook returned (`const { mutateAsync } = useX()`).
     Hook,
+    /// A promise given its own handler (`x().catch(() => {})`).
+    Caught,
     /// A call of a name: a function of this file, an import, or a global.
     Call(String),
     /// `object.method(…)` on a name (an imported API object, a package).
@@ -425,6 +427,9 @@ fn awaited(e: &Expr, hooks: &HashSet<String>) -> Awaited {
         }
         Expr::Member(m) => {
             let MemberProp::Ident(method) = &m.prop else { return Awaited::Unknown };
+            if &*method.sym == "catch" && matches!(e, Expr::Call(c) if !c.args.is_empty()) {
+                return Awaited::Caught;
+            }
             // `res.json()` reads a body; `res.json(data)`, `NextResponse.json(data)` answer one.
             let no_args = matches!(e, Expr::Call(c) if c.args.is_empty());
             if BODY_READS.contains(&&*method.sym) && no_args {
@@ -646,7 +651,7 @@ pub fn outcome<'a>(
     }
     match &site.what {
         Awaited::Fetch | Awaited::BodyRead => Outcome::Rejects,
-        Awaited::Timer | Awaited::Hook | Awaited::Unknown => Outcome::Never,
+        Awaited::Timer | Awaited::Hook | Awaited::Caught | Awaited::Unknown => Outcome::Never,
         Awaited::Chain { root, first, throws } => match resolve_call(root) {
             Target::Client if *throws => Outcome::Rejects,
             Target::Client => Outcome::Never,

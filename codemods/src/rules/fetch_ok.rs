@@ -57,7 +57,14 @@ impl Codemod for FetchOk {
         {
             return None;
         }
-        let mut finder = Finder { file, edits: Vec::new(), lines: Vec::new(), inspected_thens: Vec::new() };
+        let mut finder = Finder {
+            file,
+            edits: Vec::new(),
+            lines: Vec::new(),
+            inspected_thens: Vec::new(),
+            handled_chains: Vec::new(),
+            tested_states: tested_states(file.program, file.text),
+        };
         file.program.visit_with(&mut finder);
         if finder.edits.is_empty() {
             return None;
@@ -80,6 +87,11 @@ struct Finder<'a> {
     /// `fetch(…).then((r) => r.json())` calls whose next `.then` tests the
     /// body before use (by start offset).
     inspected_thens: Vec<usize>,
+    /// Promise chains whose rejection something handles (a `.catch`, a
+    /// caller it is returned to, an `await`), by start offset.
+    handled_chains: Vec<usize>,
+    /// Setters of states the file tests (`status?.connected`, `result.error`).
+    tested_states: Vec<String>,
 }
 
 impl Visit for Finder<'_> {
@@ -101,9 +113,32 @@ impl Visit for Finder<'_> {
 
     // fetch(url).then((res) => res.json())
     fn visit_call_expr(&mut self, call: &swc_core::ecma::ast::CallExpr) {
+        if is_method_call(call, "catch") {
+            self.handled_chains.push(range(call).start);
+        }
         self.next_then_inspects(call);
         self.then_chain(call);
         call.visit_children_with(self);
+    }
+
+    // A chain returned (to a caller, to SWR) or awaited passes its rejection on.
+    fn visit_return_stmt(&mut self, r: &swc_core::ecma::ast::ReturnStmt) {
+        if let Some(arg) = &r.arg {
+            self.handled_chains.push(range(crate::analysis::unparen(arg)).start);
+        }
+        r.visit_children_with(self);
+    }
+
+    fn visit_arrow_expr(&mut self, a: &swc_core::ecma::ast::ArrowExpr) {
+        if let ArrowFunctionBody::Expr(e) = &*a.body {
+            self.handled_chains.push(range(crate::analysis::unparen(e)).start);
+        }
+        a.visit_children_with(self);
+    }
+
+    fn visit_await_expr(&mut self, a: &swc_core::ecma::ast::AwaitExpr) {
+        self.handled_chains.push(range(crate::analysis::unparen(&a.arg)).start);
+        a.visit_children_with(self);
     }
 
     // A `const` in a case is scoped to the whole switch: its statements are
@@ -164,6 +199,11 @@ impl Finder<'_> {
         if !matches!(&**read_obj, Expr::Ident(i) if *i.sym == *name) || !BODY_READS.contains(&&*method.sym) {
             return;
         }
+        if !self.handled_chains.contains(&range(call).start) {
+            self.file
+                .leave_alone(range(call).start, "promise chains whose rejection nothing handles (no .catch)");
+            return;
+        }
         if self.inspected_thens.contains(&range(call).start) {
             self.file.leave_alone(
                 range(call).start,
@@ -178,12 +218,21 @@ impl Finder<'_> {
         let inner = format!("{indent}{}", style.indent);
         let eol = style.eol;
         let semi = style.semi();
+        let failed = self.request_failed(&name);
         let block = format!(
-            "{{{eol}{inner}if (!{name}.ok) throw new Error(`Request failed with status ${{{name}.status}}`){semi}{eol}{inner}return {}{semi}{eol}{indent}}}",
+            "{{{eol}{inner}if (!{name}.ok) throw new Error(`{failed}`){semi}{eol}{inner}return {}{semi}{eol}{indent}}}",
             &text[body_range.clone()]
         );
         self.edits.push(Edit::replace(body_range, block));
         self.lines.push(line_col(text, range(arrow).start).0);
+    }
+
+    /// The thrown message, in the interface's language (it often reaches the screen).
+    fn request_failed(&self, name: &str) -> String {
+        crate::messages::request_failed(
+            self.file.model.language_of(self.file.path),
+            &format!("{name}.status"),
+        )
     }
 
     /// `….then((data) => data.address?.city)`: the callback after a body
@@ -208,7 +257,7 @@ impl Finder<'_> {
             _ => return,
         };
         let Pat::Ident(param) = param else { return };
-        let mut fields = Fields { name: param.id.sym.to_string(), error_read: false, used: false };
+        let mut fields = Fields::new(param.id.sym.to_string(), &self.tested_states);
         body.visit_with(&mut fields);
         if fields.error_read {
             self.inspected_thens.push(range(previous).start);
@@ -232,8 +281,9 @@ impl Finder<'_> {
         // The body must be read before the response goes anywhere else (a
         // helper it is passed to may well check it).
         let first = uses.uses.iter().find(|u| u.kind != Use::Harmless);
+        let failed = self.request_failed(&name);
         let failure = match first.map(|f| f.kind) {
-            Some(Use::BodyRead) => match body_use(first.map_or(0, |f| f.at), rest) {
+            Some(Use::BodyRead) => match body_use(first.map_or(0, |f| f.at), rest, &self.tested_states) {
                 BodyUse::Inspected => {
                     self.file.leave_alone(
                         at_stmt,
@@ -241,16 +291,30 @@ impl Finder<'_> {
                     );
                     return;
                 }
-                // Read only to be logged: the failure is logged too, not thrown
-                // (what follows did not depend on it).
+                // The log already shows what the server answered, error or not.
                 BodyUse::OnlyLogged => {
-                    format!("console.error(`Request failed with status ${{{name}.status}}`)")
+                    self.file.leave_alone(
+                        at_stmt,
+                        "responses whose body is only logged (the log shows the answer)",
+                    );
+                    return;
                 }
-                BodyUse::Used => format!("throw new Error(`Request failed with status ${{{name}.status}}`)"),
+                BodyUse::Forwarded => {
+                    self.file.leave_alone(
+                        at_stmt,
+                        "responses whose body is passed on whole (its receiver reads it)",
+                    );
+                    return;
+                }
+                BodyUse::Used => format!("throw new Error(`{failed}`)"),
             },
-            // Sent and never read (a webhook, a notification): a failure was
+            // Sent and never touched (a webhook, a notification): a failure was
             // silent. Logged, not thrown: what came before it already happened.
-            None => format!("console.error(`Request failed with status ${{{name}.status}}`)"),
+            None if uses.uses.is_empty() => format!("console.error(`{failed}`)"),
+            None => {
+                self.file.leave_alone(at_stmt, "responses whose headers alone the code reads");
+                return;
+            }
             Some(_) => {
                 self.file.leave_alone(at_stmt, "responses handed to other code before their body is read");
                 return;
@@ -378,7 +442,7 @@ fn unwrap(mut expr: &Expr) -> Option<&Expr> {
 /// (`const data = await res.json(); if (data.error) …`), or copes with an
 /// unexpected body on its own (`data?.items || []`, `Array.isArray(data)`):
 /// a throw before it would replace that handling.
-fn body_use(read_at: usize, rest: &[StmtRef]) -> BodyUse {
+fn body_use(read_at: usize, rest: &[StmtRef], tested_states: &[String]) -> BodyUse {
     let Some(index) = rest.iter().position(|s| {
         let r = match s {
             StmtRef::Stmt(s) => range(*s),
@@ -392,12 +456,14 @@ fn body_use(read_at: usize, rest: &[StmtRef]) -> BodyUse {
     let [declarator] = decl.decls.as_slice() else { return BodyUse::Used };
     match &declarator.name {
         Pat::Ident(b) => {
-            let mut fields = Fields { name: b.id.sym.to_string(), error_read: false, used: false };
+            let mut fields = Fields::new(b.id.sym.to_string(), tested_states);
             for later in &rest[index + 1..] {
                 later.visit(&mut fields);
             }
             if fields.error_read {
                 BodyUse::Inspected
+            } else if fields.forwarded && !fields.used {
+                BodyUse::Forwarded
             } else if fields.used {
                 BodyUse::Used
             } else {
@@ -429,6 +495,8 @@ enum BodyUse {
     Inspected,
     /// Only logs it (or never reads it).
     OnlyLogged,
+    /// Hands it on whole (into a response, `JSON.stringify`): its receiver reads it.
+    Forwarded,
     Used,
 }
 
@@ -461,14 +529,26 @@ fn root_ident(mut e: &Expr) -> Option<&str> {
     }
 }
 
-struct Fields {
+struct Fields<'s> {
     name: String,
     error_read: bool,
-    /// Read other than in a log line.
+    /// Read other than in a log line or a hand-over.
     used: bool,
+    forwarded: bool,
+    tested_states: &'s [String],
 }
 
-impl Visit for Fields {
+impl<'s> Fields<'s> {
+    fn new(name: String, tested_states: &'s [String]) -> Self {
+        Fields { name, error_read: false, used: false, forwarded: false, tested_states }
+    }
+
+    fn is_name(&self, e: &Expr) -> bool {
+        matches!(unwrap(e), Some(Expr::Ident(i)) if *i.sym == *self.name)
+    }
+}
+
+impl Visit for Fields<'_> {
     fn visit_ident(&mut self, i: &swc_core::ecma::ast::Ident) {
         self.used |= *i.sym == *self.name;
     }
@@ -526,6 +606,23 @@ impl Visit for Fields {
             return;
         }
         if crate::analysis::is_log_call(call) {
+            return;
+        }
+        let Callee::Expr(callee) = &call.callee else {
+            call.visit_children_with(self);
+            return;
+        };
+        let whole = matches!(call.args.as_slice(), [a] if self.is_name(&a.expr));
+        // `setStatus(data)` where the page tests `status?.connected`: it copes.
+        if whole && matches!(&**callee, Expr::Ident(f) if self.tested_states.iter().any(|s| *s == *f.sym)) {
+            self.error_read = true;
+            return;
+        }
+        // `JSON.stringify(data)`, `res.json(data)`: passed on to whoever asked.
+        let hand_over = matches!(&**callee, Expr::Member(m) if matches!(&m.prop, MemberProp::Ident(p)
+            if matches!(&*p.sym, "stringify" | "json" | "send")));
+        if whole && hand_over {
+            self.forwarded = true;
             return;
         }
         call.visit_children_with(self);
@@ -597,4 +694,59 @@ impl Visit for Uses {
         }
         pat.visit_children_with(self);
     }
+}
+
+/// `x.method(…)`.
+fn is_method_call(call: &swc_core::ecma::ast::CallExpr, method: &str) -> bool {
+    matches!(&call.callee, Callee::Expr(c) if matches!(&**c, Expr::Member(m)
+        if matches!(&m.prop, MemberProp::Ident(p) if &*p.sym == method)))
+}
+
+/// The setters of React states the file reads defensively or for an error
+/// (`status?.connected`, `result.error`, `stats?.users`): a body stored there
+/// is tested before use, even if the test is in the JSX.
+fn tested_states(program: &swc_core::ecma::ast::Program, text: &str) -> Vec<String> {
+    struct States(Vec<(String, String)>);
+    impl Visit for States {
+        fn visit_var_declarator(&mut self, d: &swc_core::ecma::ast::VarDeclarator) {
+            let from_use_state = matches!(d.init.as_deref(), Some(Expr::Call(c)) if matches!(&c.callee,
+                Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if &*i.sym == "useState")));
+            if let (Pat::Array(a), true) = (&d.name, from_use_state) {
+                if let [Some(Pat::Ident(state)), Some(Pat::Ident(setter))] = a.elems.as_slice() {
+                    self.0.push((state.id.sym.to_string(), setter.id.sym.to_string()));
+                }
+            }
+            d.visit_children_with(self);
+        }
+    }
+    struct Reads<'n>(&'n str, bool);
+    impl Visit for Reads<'_> {
+        fn visit_opt_chain_expr(&mut self, chain: &swc_core::ecma::ast::OptChainExpr) {
+            if let swc_core::ecma::ast::OptChainBase::Member(m) = &*chain.base {
+                self.1 |= root_ident(&m.obj).is_some_and(|root| root == self.0);
+            }
+            chain.visit_children_with(self);
+        }
+        fn visit_member_expr(&mut self, m: &MemberExpr) {
+            if let (Some(Expr::Ident(obj)), MemberProp::Ident(prop)) = (unwrap(&m.obj), &m.prop) {
+                self.1 |= *obj.sym == *self.0 && ERROR_FIELDS.contains(&&*prop.sym);
+            }
+            m.visit_children_with(self);
+        }
+    }
+    if !crate::text::has(text, "useState") {
+        return Vec::new();
+    }
+    let mut states = States(Vec::new());
+    program.visit_with(&mut states);
+    states
+        .0
+        .into_iter()
+        .filter(|(state, _)| {
+            let mut reads = Reads(state, false);
+            program.visit_with(&mut reads);
+            reads.1
+        })
+        .map(|(_, setter)| setter)
+        .collect()
 }

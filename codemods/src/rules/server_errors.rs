@@ -29,7 +29,6 @@ pub struct ServerErrors;
 
 /// Next's navigation helpers throw on purpose; a catch would swallow them.
 const NEXT_THROWERS: &[&str] = &["redirect", "permanentRedirect", "notFound", "unauthorized", "forbidden"];
-const GENERIC: &str = "Internal server error";
 
 impl Codemod for ServerErrors {
     fn id(&self) -> &'static str {
@@ -108,6 +107,8 @@ impl Codemod for ServerErrors {
             // masked one; a catch here would only hide `redirect()` and friends.
             FileKind::ServerActions => {}
             FileKind::Edge { name } => {
+                // The app's client often shows a server's `error` field: in its words.
+                let generic = crate::messages::server_error(file.model.language_of(file.path));
                 let cors = cors_headers(file.program);
                 let helper = json_helper(file);
                 // Deno logs a thrown error and answers 500 itself; what it
@@ -121,13 +122,13 @@ impl Codemod for ServerErrors {
                     let lines = match &helper {
                         Some(h) => vec![
                             log,
-                            format!("return {h}({{ error: {} }}, 500){}", out.q(GENERIC), out.semi()),
+                            format!("return {h}({{ error: {} }}, 500){}", out.q(generic), out.semi()),
                         ],
                         None => vec![
                             log,
                             format!(
                                 "return new Response(JSON.stringify({{ error: {} }}), {{",
-                                out.q(GENERIC)
+                                out.q(generic)
                             ),
                             "\tstatus: 500,".to_string(),
                             format!("\theaders: {headers},"),
@@ -289,6 +290,7 @@ impl Out<'_> {
         let semi = style.semi();
         let eol = style.eol;
         let q = |s: &str| style.quoted(s);
+        let language = self.file.model.language_of(self.file.path);
         let status =
             if types.is_some() { "(error as { status?: number } | null)?.status" } else { "error?.status" };
         let block = [
@@ -300,9 +302,9 @@ impl Out<'_> {
             format!("{indent}{unit}const status = {status}{semi}"),
             format!(
                 "{indent}{unit}if (status && status >= 400 && status < 500) return res.status(status).json({{ error: {} }}){semi}",
-                q("Bad request")
+                q(crate::messages::bad_request(language))
             ),
-            format!("{indent}{unit}res.status(500).json({{ error: {} }}){semi}", q(GENERIC)),
+            format!("{indent}{unit}res.status(500).json({{ error: {} }}){semi}", q(crate::messages::server_error(language))),
             format!("{indent}}}){semi}"),
         ];
         let insert = format!("{}{eol}{eol}", block.join(eol));
