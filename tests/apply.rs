@@ -76,6 +76,9 @@ fn patches_for_odd_file_names_and_line_breaks_apply_with_git() {
     for name in ["src/my file.ts", "src/tab\tname.ts", "src/quote\"d.ts", "src/ünï.ts"] {
         fs::write(copy.root.join(name), code).expect("write");
     }
+    // The app reaches them (files nothing imports are left alone).
+    let importer = "import './my file';\nimport './tab\tname';\nimport './quote\"d';\nimport './ünï';\n";
+    fs::write(copy.root.join("src/index.ts"), importer).expect("write");
     let patch = copy.root.parent().expect("parent").join("odd.patch");
     harden().args(["apply", "--patch"]).arg(&patch).arg(&copy.root).assert().success();
     let out = std::process::Command::new("git")

@@ -22,6 +22,9 @@ fn large_project(root: &Path) {
         );
         fs::write(root.join(format!("src/lib/load{i}.ts")), text).expect("write");
     }
+    // The app reaches them (files nothing imports are left alone).
+    let index: String = (0..300).map(|i| format!("export * from \"./load{i}\";\n")).collect();
+    fs::write(root.join("src/lib/index.ts"), index).expect("write");
 }
 
 #[test]
@@ -185,6 +188,12 @@ fn odd_names_long_paths_and_case_variants_apply_and_undo() {
         fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
         fs::write(&path, FETCHES).expect("write");
     }
+    // The app reaches them (files nothing imports are left alone).
+    let index: String = names
+        .iter()
+        .map(|n| format!("import './{}';\n", n.trim_start_matches("src/").trim_end_matches(".ts")))
+        .collect();
+    fs::write(root.join("src/index.ts"), index).expect("write");
     let original = snapshot(root);
     let out = run(&["apply", "--yes", "--only", "fetch-ok"], root);
     assert!(out.status.success(), "{}", stderr(&out));

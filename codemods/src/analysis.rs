@@ -401,8 +401,9 @@ mod tests {
     }
 }
 
-/// `setLoading`, `setIsSubmitting`, `setSaving`: a flag that says work is under
-/// way (a spinner, a disabled button), which every way out must reset.
+/// `setLoading`, `setIsSubmitting`, `setSaving`, `setLoadingMessages`,
+/// `setDeletingId`: a flag that says work is under way (a spinner, a disabled
+/// button), which every way out must reset.
 pub fn is_busy_setter(name: &str) -> bool {
     let Some(rest) = name.strip_prefix("set") else { return false };
     let rest = rest.strip_prefix("Is").unwrap_or(rest);
@@ -419,9 +420,25 @@ pub fn is_busy_setter(name: &str) -> bool {
         "Updating",
         "Creating",
         "Fetching",
+        // Spanish and Portuguese code names its flags in its own words.
+        "Cargando",
+        "Guardando",
+        "Enviando",
+        "Procesando",
+        "Eliminando",
+        "Borrando",
+        "Subiendo",
+        "Actualizando",
+        "Creando",
+        "Carregando",
+        "Salvando",
+        "Processando",
+        "Excluindo",
+        "Atualizando",
+        "Criando",
     ]
     .iter()
-    .any(|w| rest.ends_with(w))
+    .any(|w| rest.ends_with(w) || rest.starts_with(w))
 }
 
 /// A call that only writes to a log: `console.*`, `logger.*`/`log.*`, or a

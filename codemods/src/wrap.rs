@@ -66,14 +66,15 @@ pub fn wrap_in_try_finally(
             return None;
         }
         let line_end = after_line(text, r.end)?;
-        // A comment after it would be lost.
-        if !text[r.end..line_end].trim().is_empty() {
+        // A comment after it moves with it; anything else on its line stays put.
+        let after = text[r.end..line_end].trim();
+        if !(after.is_empty() || after.starts_with("//")) {
             return None;
         }
         let next = text[line_end..].find('\n').map_or(text.len(), |i| line_end + i + 1);
         cut.push(line_start(text, r.start)..next);
-        if !finally.contains(&statement) {
-            finally.push(statement);
+        if !finally.iter().any(|f| f.starts_with(statement)) {
+            finally.push(text[r.start..line_end].trim_end());
         }
     }
     // Nothing but moved statements would be left to try.

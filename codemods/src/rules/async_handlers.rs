@@ -411,9 +411,18 @@ impl Finder<'_> {
             self.told = true;
         }
         let moved = busy_resets(stmts);
-        let edit = wrap_in_try_finally(self.file.text, style, stmts, &moved, block.end, param, &lines)
-            .or_else(|| wrap_in_try(self.file.text, style, stmts, block.end, param, &lines));
-        let Some(edit) = edit else { return false };
+        let edit = match wrap_in_try_finally(self.file.text, style, stmts, &moved, block.end, param, &lines) {
+            Some(edit) => edit,
+            // A catch that leaves a busy flag raised would leave a spinner turning.
+            None if !moved.is_empty() => {
+                self.file.leave_alone(block.start, "handlers whose busy flag cannot be moved to a finally");
+                return false;
+            }
+            None => match wrap_in_try(self.file.text, style, stmts, block.end, param, &lines) {
+                Some(edit) => edit,
+                None => return false,
+            },
+        };
         self.found.push(format!("`{name}` on line {}", line_col(self.file.text, block.start).0));
         self.edits.push(edit);
         true
@@ -432,16 +441,43 @@ impl Finder<'_> {
                 continue;
             }
             let style = self.file.style();
-            let catch = format!(
-                ".catch(({param}) => console.error({}, {param}))",
-                style.quoted(&format!("{root} failed:")),
-                param = "error"
-            );
+            let log = format!("console.error({}, error)", style.quoted(&format!("{root} failed:")));
+            // Busy flags the `.then` clears are cleared on failure too.
+            let resets = chain_busy_resets(self.file.text, call);
+            let catch = if resets.is_empty() {
+                format!(".catch((error) => {log})")
+            } else {
+                // One line: statements need `;` between them even in a file without.
+                let body = std::iter::once(log.as_str()).chain(resets).collect::<Vec<_>>().join("; ");
+                format!(".catch((error) => {{ {body}{} }})", style.semi())
+            };
             let end = range(&*s.expr).end;
             self.found.push(format!("`{root}().then(…)` on line {}", line_col(self.file.text, end).0));
             self.edits.push(Edit::insert(end, catch));
         }
     }
+}
+
+/// The busy flags the callbacks of a `.then` chain clear (`setLoading(false)`).
+fn chain_busy_resets<'t>(text: &'t str, call: &CallExpr) -> Vec<&'t str> {
+    struct Resets<'t>(&'t str, Vec<&'t str>);
+    impl<'t> Visit for Resets<'t> {
+        fn visit_stmt(&mut self, s: &Stmt) {
+            if let (Some((name, false)), Stmt::Expr(e)) = (setter_call(s), s) {
+                if is_busy_setter(name) {
+                    if let Some(t) = self.0.get(range(&*e.expr)) {
+                        if !self.1.contains(&t) {
+                            self.1.push(t);
+                        }
+                    }
+                }
+            }
+            s.visit_children_with(self);
+        }
+    }
+    let mut r = Resets(text, Vec::new());
+    call.visit_with(&mut r);
+    r.1
 }
 
 /// `x().then(f)` (any number of `.then`), without `.catch`/`.finally`: the
@@ -476,7 +512,9 @@ fn imports_react(program: &swc_core::ecma::ast::Program) -> bool {
     })
 }
 
-/// `setX(b)` as a statement: (setter, b).
+/// `setX(v)` as a statement: the setter, and whether `v` raises the flag
+/// (`true`, or any value for a busy name: `setDeletingId(id)`) or clears it
+/// (`false`, `null`, `undefined`, `""`).
 fn setter_call(s: &Stmt) -> Option<(&str, bool)> {
     let Stmt::Expr(e) = s else { return None };
     let Expr::Call(c) = &*e.expr else { return None };
@@ -484,11 +522,17 @@ fn setter_call(s: &Stmt) -> Option<(&str, bool)> {
     let Expr::Ident(name) = &**callee else { return None };
     let is_setter =
         name.sym.len() > 3 && name.sym.starts_with("set") && name.sym.as_bytes()[3].is_ascii_uppercase();
-    match c.args.as_slice() {
-        [a] if is_setter => match &*a.expr {
-            Expr::Lit(swc_core::ecma::ast::Lit::Bool(b)) => Some((&name.sym, b.value)),
-            _ => None,
-        },
+    let [a] = c.args.as_slice() else { return None };
+    if !is_setter {
+        return None;
+    }
+    use swc_core::ecma::ast::Lit;
+    match &*a.expr {
+        Expr::Lit(Lit::Bool(b)) => Some((&name.sym, b.value)),
+        Expr::Lit(Lit::Null(_)) => Some((&name.sym, false)),
+        Expr::Ident(i) if &*i.sym == "undefined" => Some((&name.sym, false)),
+        Expr::Lit(Lit::Str(s)) if s.value.is_empty() => Some((&name.sym, false)),
+        _ if is_busy_setter(&name.sym) => Some((&name.sym, true)),
         _ => None,
     }
 }

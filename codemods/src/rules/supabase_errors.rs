@@ -67,6 +67,8 @@ impl Codemod for SupabaseErrors {
             next_is_callback: false,
             next_name: None,
             siblings: false,
+            after: Vec::new(),
+            nullable_setters: nullable_setters(file.program),
             edits: Vec::new(),
             lines: Vec::new(),
         };
@@ -152,6 +154,8 @@ struct FnCtx {
     /// `loops` where the innermost `try` starts: a throw inside a loop is
     /// caught per item when the try is inside the loop too.
     try_loops: usize,
+    /// Where this function's entries in `Finder::after` start.
+    after_base: usize,
     /// How the function stops on a failure: `Some("")` for `return;` (it
     /// returns no value), `Some("null")` for the failure value it already
     /// returns elsewhere, `None` when it has none.
@@ -177,6 +181,12 @@ struct Finder<'a> {
     /// Checking one of several results of a `Promise.all`: stopping at one
     /// would hide its siblings, which still render.
     siblings: bool,
+    /// What the statements after each enclosing block do, innermost last: a
+    /// `return` in a nested block skips them too.
+    after: Vec<Following>,
+    /// Setters of states that start empty (`useState<T | null>(null)`): the
+    /// page already copes with no value there.
+    nullable_setters: HashSet<String>,
     edits: Vec<Edit>,
     lines: Vec<usize>,
 }
@@ -215,7 +225,18 @@ impl Visit for Finder<'_> {
             let rest: Vec<&Stmt> = stmts[i + 1..].iter().collect();
             self.consider(stmt, &rest);
         }
-        stmts.visit_children_with(self);
+        // What follows each statement, for the blocks nested in it.
+        let mut following = vec![Following::default(); stmts.len()];
+        let mut acc = Following::default();
+        for (i, stmt) in stmts.iter().enumerate().rev() {
+            following[i] = acc.clone();
+            acc.add(self.file.text, stmt);
+        }
+        for (stmt, after) in stmts.iter().zip(following) {
+            self.after.push(after);
+            stmt.visit_with(self);
+            self.after.pop();
+        }
     }
 
     fn visit_key_value_prop(&mut self, kv: &KeyValueProp) {
@@ -402,8 +423,24 @@ impl Finder<'_> {
             quiet: false,
             loops: 0,
             try_loops: 0,
+            after_base: self.after.len(),
             stop,
         });
+    }
+
+    /// What the enclosing blocks of the current function do after this point.
+    fn outer_after(&self) -> Following {
+        let base = self.stack.last().map_or(self.after.len(), |c| c.after_base);
+        let mut all = Following::default();
+        for a in self.after.get(base..).unwrap_or_default() {
+            all.success |= a.success;
+            for r in &a.resets {
+                if !all.resets.contains(r) {
+                    all.resets.push(r.clone());
+                }
+            }
+        }
+        all
     }
 
     fn throws_handled(&self) -> bool {
@@ -570,7 +607,9 @@ impl Finder<'_> {
         let session = chain.kind == crate::supabase::ChainKind::Auth && chain.absence_is_error();
         let needed = !session
             && !chain.maybe_single
-            && data.iter().any(|d| is_used(d, rest) && !tests_absence(d, rest));
+            && data.iter().any(|d| {
+                is_used(d, rest) && !tests_absence(d, rest) && !only_stored(d, rest, &self.nullable_setters)
+            });
         // A throw only where the result is required: the main write, data
         // used unguarded, or a react-query function (failing is its contract).
         // A guarded read, a bookkeeping write, a write after the main one are
@@ -604,7 +643,10 @@ impl Finder<'_> {
         }
         // A failed write the function goes on from (to a success toast, a
         // navigation, the next step) reports success for work not done: stop.
-        let goes_on = main_write && announces_success(rest);
+        let outer = self.outer_after();
+        // A step the code made non-fatal (its catch only logs) never stops the flow.
+        let quiet = self.stack.last().is_some_and(|c| c.quiet);
+        let goes_on = main_write && !quiet && (announces_success(rest) || outer.success);
         let stop = match self.stack.last() {
             Some(c) if (needed || goes_on) && !secondary => {
                 match (&c.stop, c.loops + usize::from(self.siblings)) {
@@ -629,7 +671,6 @@ impl Finder<'_> {
         // A guarded read copes with no data its own way (the page still
         // renders): a log says why, a toast on every such read is noise.
         let guarded_read = !chain.is_write() && !needed;
-        let quiet = self.stack.last().is_some_and(|c| c.quiet);
         let toast = self.toast_available().filter(|_| !secondary && !guarded_read && !quiet);
         if toast.is_none() && stop.is_none() {
             return Some(vec![format!("if ({failed}) {log}")]);
@@ -641,7 +682,13 @@ impl Finder<'_> {
         if let Some(stop) = stop {
             // Stopping must not leave a spinner turning: the busy flags the
             // lines after reset are reset here too.
-            for reset in busy_resets(self.file.text, rest) {
+            let mut resets = busy_resets(self.file.text, rest);
+            for r in &outer.resets {
+                if !resets.contains(&r.as_str()) {
+                    resets.push(r);
+                }
+            }
+            for reset in resets {
                 lines.push(format!("\t{reset}"));
             }
             lines.push(format!("\t{stop}"));
@@ -946,6 +993,90 @@ fn only_data_read(name: &str, rest: &[&Stmt]) -> bool {
         s.visit_with(&mut u);
     }
     !u.other
+}
+
+/// What a run of statements does that a `return` before them would skip.
+#[derive(Clone, Default)]
+struct Following {
+    /// Tells the user it worked (a success toast, a navigation).
+    success: bool,
+    /// Clears busy flags (`setLoading(false)`).
+    resets: Vec<String>,
+}
+
+impl Following {
+    fn add(&mut self, text: &str, stmt: &Stmt) {
+        let one = [stmt];
+        self.success |= announces_success(&one);
+        for r in busy_resets(text, &one) {
+            if !self.resets.iter().any(|x| x == r) {
+                self.resets.push(r.to_string());
+            }
+        }
+    }
+}
+
+/// `data` goes, whole, only into states that start empty (`setServicio(data)`
+/// with `useState<Servicio | null>(null)`): the page copes with no value.
+fn only_stored(name: &str, rest: &[&Stmt], nullable: &HashSet<String>) -> bool {
+    struct Count<'n> {
+        name: &'n str,
+        nullable: &'n HashSet<String>,
+        refs: usize,
+        stored: usize,
+    }
+    impl Visit for Count<'_> {
+        fn visit_ident(&mut self, i: &swc_core::ecma::ast::Ident) {
+            self.refs += usize::from(&*i.sym == self.name);
+        }
+        fn visit_call_expr(&mut self, c: &CallExpr) {
+            if crate::analysis::is_log_call(c) {
+                return;
+            }
+            let setter = matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Ident(f) if self.nullable.contains(&*f.sym)));
+            if setter
+                && matches!(c.args.as_slice(), [a] if matches!(crate::analysis::strip_ts(&a.expr), Expr::Ident(i) if &*i.sym == self.name))
+            {
+                self.stored += 1;
+                self.refs += 1;
+                return;
+            }
+            c.visit_children_with(self);
+        }
+    }
+    if nullable.is_empty() {
+        return false;
+    }
+    let mut c = Count { name, nullable, refs: 0, stored: 0 };
+    for s in rest {
+        s.visit_with(&mut c);
+    }
+    c.stored > 0 && c.stored == c.refs
+}
+
+/// Setters of `useState(null)`, `useState<T | null>(null)`, `useState()`.
+fn nullable_setters(program: &swc_core::ecma::ast::Program) -> HashSet<String> {
+    struct Find(HashSet<String>);
+    impl Visit for Find {
+        fn visit_var_declarator(&mut self, d: &VarDeclarator) {
+            if let (Pat::Array(a), Some(Expr::Call(c))) = (&d.name, d.init.as_deref()) {
+                let use_state = matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if &*i.sym == "useState"));
+                let empty = match c.args.first().map(|a| &*a.expr) {
+                    None => true,
+                    Some(Expr::Lit(swc_core::ecma::ast::Lit::Null(_))) => true,
+                    Some(Expr::Ident(i)) => &*i.sym == "undefined",
+                    _ => false,
+                };
+                if let (true, true, [_, Some(Pat::Ident(setter))]) = (use_state, empty, a.elems.as_slice()) {
+                    self.0.insert(setter.id.sym.to_string());
+                }
+            }
+            d.visit_children_with(self);
+        }
+    }
+    let mut f = Find(HashSet::new());
+    program.visit_with(&mut f);
+    f.0
 }
 
 /// `return name` among the statements (not in a nested function).
