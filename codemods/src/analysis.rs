@@ -462,3 +462,43 @@ pub fn is_log_call(call: &swc_core::ecma::ast::CallExpr) -> bool {
         _ => false,
     }
 }
+
+/// A React state: `const [state, setState] = useState(initial)`.
+pub struct StateDecl {
+    pub state: String,
+    pub setter: String,
+    /// Starts with no value (`useState()`, `useState(null)`, `useState(undefined)`):
+    /// the component already copes with none.
+    pub starts_empty: bool,
+}
+
+/// The React states a file declares.
+pub fn use_states(program: &Program) -> Vec<StateDecl> {
+    use swc_core::ecma::ast::{Callee, Expr, Lit, Pat};
+    struct Find(Vec<StateDecl>);
+    impl Visit for Find {
+        fn visit_var_declarator(&mut self, d: &swc_core::ecma::ast::VarDeclarator) {
+            if let (Pat::Array(a), Some(Expr::Call(c))) = (&d.name, d.init.as_deref()) {
+                let use_state = matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if &*i.sym == "useState"));
+                if let (true, [Some(Pat::Ident(state)), Some(Pat::Ident(setter))]) =
+                    (use_state, a.elems.as_slice())
+                {
+                    let starts_empty = match c.args.first().map(|a| &*a.expr) {
+                        None | Some(Expr::Lit(Lit::Null(_))) => true,
+                        Some(Expr::Ident(i)) => &*i.sym == "undefined",
+                        _ => false,
+                    };
+                    self.0.push(StateDecl {
+                        state: state.id.sym.to_string(),
+                        setter: setter.id.sym.to_string(),
+                        starts_empty,
+                    });
+                }
+            }
+            d.visit_children_with(self);
+        }
+    }
+    let mut f = Find(Vec::new());
+    program.visit_with(&mut f);
+    f.0
+}

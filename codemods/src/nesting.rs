@@ -282,7 +282,9 @@ mod tests {
                     let _ = harden_file(path, &text, c.1, &codemods, &facts);
                     let took = started.elapsed();
                     eprintln!("{}: {levels} levels in {took:?}", c.0);
-                    assert!(took.as_secs() < 20, "{}: {levels} levels took {took:?}", c.0);
+                    // A hang, not a slow machine: 5,000 nested labels take swc's own
+                    // parser ~10 s in a debug build on a loaded 2-core machine.
+                    assert!(took.as_secs() < 60, "{}: {levels} levels took {took:?}", c.0);
                 }
             })
             .expect("thread")

@@ -706,19 +706,6 @@ fn is_method_call(call: &swc_core::ecma::ast::CallExpr, method: &str) -> bool {
 /// (`status?.connected`, `result.error`, `stats?.users`): a body stored there
 /// is tested before use, even if the test is in the JSX.
 fn tested_states(program: &swc_core::ecma::ast::Program, text: &str) -> Vec<String> {
-    struct States(Vec<(String, String)>);
-    impl Visit for States {
-        fn visit_var_declarator(&mut self, d: &swc_core::ecma::ast::VarDeclarator) {
-            let from_use_state = matches!(d.init.as_deref(), Some(Expr::Call(c)) if matches!(&c.callee,
-                Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if &*i.sym == "useState")));
-            if let (Pat::Array(a), true) = (&d.name, from_use_state) {
-                if let [Some(Pat::Ident(state)), Some(Pat::Ident(setter))] = a.elems.as_slice() {
-                    self.0.push((state.id.sym.to_string(), setter.id.sym.to_string()));
-                }
-            }
-            d.visit_children_with(self);
-        }
-    }
     struct Reads<'n>(&'n str, bool);
     impl Visit for Reads<'_> {
         fn visit_opt_chain_expr(&mut self, chain: &swc_core::ecma::ast::OptChainExpr) {
@@ -737,16 +724,13 @@ fn tested_states(program: &swc_core::ecma::ast::Program, text: &str) -> Vec<Stri
     if !crate::text::has(text, "useState") {
         return Vec::new();
     }
-    let mut states = States(Vec::new());
-    program.visit_with(&mut states);
-    states
-        .0
+    crate::analysis::use_states(program)
         .into_iter()
-        .filter(|(state, _)| {
-            let mut reads = Reads(state, false);
+        .filter(|s| {
+            let mut reads = Reads(&s.state, false);
             program.visit_with(&mut reads);
             reads.1
         })
-        .map(|(_, setter)| setter)
+        .map(|s| s.setter)
         .collect()
 }

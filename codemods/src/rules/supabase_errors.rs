@@ -68,7 +68,11 @@ impl Codemod for SupabaseErrors {
             next_name: None,
             siblings: false,
             after: Vec::new(),
-            nullable_setters: nullable_setters(file.program),
+            nullable_setters: crate::analysis::use_states(file.program)
+                .into_iter()
+                .filter(|s| s.starts_empty)
+                .map(|s| s.setter)
+                .collect(),
             edits: Vec::new(),
             lines: Vec::new(),
         };
@@ -1052,31 +1056,6 @@ fn only_stored(name: &str, rest: &[&Stmt], nullable: &HashSet<String>) -> bool {
         s.visit_with(&mut c);
     }
     c.stored > 0 && c.stored == c.refs
-}
-
-/// Setters of `useState(null)`, `useState<T | null>(null)`, `useState()`.
-fn nullable_setters(program: &swc_core::ecma::ast::Program) -> HashSet<String> {
-    struct Find(HashSet<String>);
-    impl Visit for Find {
-        fn visit_var_declarator(&mut self, d: &VarDeclarator) {
-            if let (Pat::Array(a), Some(Expr::Call(c))) = (&d.name, d.init.as_deref()) {
-                let use_state = matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if &*i.sym == "useState"));
-                let empty = match c.args.first().map(|a| &*a.expr) {
-                    None => true,
-                    Some(Expr::Lit(swc_core::ecma::ast::Lit::Null(_))) => true,
-                    Some(Expr::Ident(i)) => &*i.sym == "undefined",
-                    _ => false,
-                };
-                if let (true, true, [_, Some(Pat::Ident(setter))]) = (use_state, empty, a.elems.as_slice()) {
-                    self.0.insert(setter.id.sym.to_string());
-                }
-            }
-            d.visit_children_with(self);
-        }
-    }
-    let mut f = Find(HashSet::new());
-    program.visit_with(&mut f);
-    f.0
 }
 
 /// `return name` among the statements (not in a nested function).
