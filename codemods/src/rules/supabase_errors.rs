@@ -160,6 +160,8 @@ struct FnCtx {
     try_loops: usize,
     /// Where this function's entries in `Finder::after` start.
     after_base: usize,
+    /// Flags the function raises (`setIssuing(true)`): a stop clears them.
+    raised: Vec<String>,
     /// How the function stops on a failure: `Some("")` for `return;` (it
     /// returns no value), `Some("null")` for the failure value it already
     /// returns elsewhere, `None` when it has none.
@@ -428,6 +430,7 @@ impl Finder<'_> {
             loops: 0,
             try_loops: 0,
             after_base: self.after.len(),
+            raised: Vec::new(),
             stop,
         });
     }
@@ -439,7 +442,7 @@ impl Finder<'_> {
         for a in self.after.get(base..).unwrap_or_default() {
             all.success |= a.success;
             for r in &a.resets {
-                if !all.resets.contains(r) {
+                if !all.resets.iter().any(|(_, x)| *x == r.1) {
                     all.resets.push(r.clone());
                 }
             }
@@ -491,6 +494,9 @@ impl Finder<'_> {
     fn consider(&mut self, stmt: &Stmt, rest: &[&Stmt]) {
         if self.stack.is_empty() {
             return; // module top level: nowhere sensible to report to
+        }
+        if let (Some(setter), Some(c)) = (raises(stmt), self.stack.last_mut()) {
+            c.raised.push(setter);
         }
         self.consider_call(stmt, rest);
         if self.writes(stmt) {
@@ -675,7 +681,14 @@ impl Finder<'_> {
         // A guarded read copes with no data its own way (the page still
         // renders): a log says why, a toast on every such read is noise.
         let guarded_read = !chain.is_write() && !needed;
-        let toast = self.toast_available().filter(|_| !secondary && !guarded_read && !quiet);
+        // One toast per item of a loop is too many; a function that goes on to
+        // hand back a result tells its caller it worked, and a toast saying it
+        // failed would contradict what the caller shows next.
+        let per_item = self.stack.last().is_some_and(|c| c.loops > 0);
+        let hands_on = stop.is_none() && rest.iter().any(|s| matches!(s, Stmt::Return(r) if r.arg.is_some()));
+        let toast = self
+            .toast_available()
+            .filter(|_| !secondary && !guarded_read && !quiet && !per_item && !hands_on);
         if toast.is_none() && stop.is_none() {
             return Some(vec![format!("if ({failed}) {log}")]);
         }
@@ -686,10 +699,19 @@ impl Finder<'_> {
         if let Some(stop) = stop {
             // Stopping must not leave a spinner turning: the busy flags the
             // lines after reset are reset here too.
-            let mut resets = busy_resets(self.file.text, rest);
-            for r in &outer.resets {
-                if !resets.contains(&r.as_str()) {
-                    resets.push(r);
+            // Busy flags: by name, or raised by this function (`setIssuing(true)`).
+            let raised = self.stack.last().map_or(&[][..], |c| &c.raised[..]);
+            let busy =
+                |setter: &str| crate::analysis::is_busy_setter(setter) || raised.iter().any(|r| r == setter);
+            let mut resets: Vec<&str> = Vec::new();
+            let here = flag_resets(self.file.text, rest);
+            let all = here
+                .iter()
+                .map(|(s, c)| (s.as_str(), *c))
+                .chain(outer.resets.iter().map(|(s, c)| (s.as_str(), c.as_str())));
+            for (setter, call) in all {
+                if busy(setter) && !resets.contains(&call) {
+                    resets.push(call);
                 }
             }
             for reset in resets {
@@ -950,24 +972,35 @@ fn announces_success(rest: &[&Stmt]) -> bool {
     f.0
 }
 
-/// The busy-flag resets (`setLoading(false)`) among `rest`, as written
-/// (without a semicolon), each once.
-fn busy_resets<'t>(text: &'t str, rest: &[&Stmt]) -> Vec<&'t str> {
-    let mut out: Vec<&str> = Vec::new();
+/// The flags cleared among `rest` (`setLoading(false)`): the setter and the
+/// call as written (without a semicolon), each once.
+fn flag_resets<'t>(text: &'t str, rest: &[&Stmt]) -> Vec<(String, &'t str)> {
+    let mut out: Vec<(String, &str)> = Vec::new();
     for s in rest {
         let Stmt::Expr(e) = s else { continue };
         let Expr::Call(c) = &*e.expr else { continue };
-        let setter = matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if crate::analysis::is_busy_setter(&i.sym)));
+        let Callee::Expr(callee) = &c.callee else { continue };
+        let Expr::Ident(setter) = &**callee else { continue };
         let to_false = matches!(c.args.as_slice(), [a] if matches!(&*a.expr, Expr::Lit(swc_core::ecma::ast::Lit::Bool(b)) if !b.value));
-        if setter && to_false {
+        if to_false && setter.sym.starts_with("set") {
             if let Some(t) = text.get(range(&*e.expr)) {
-                if !out.contains(&t) {
-                    out.push(t);
+                if !out.iter().any(|(_, x)| *x == t) {
+                    out.push((setter.sym.to_string(), t));
                 }
             }
         }
     }
     out
+}
+
+/// `setX(true)` as a statement: `setX`.
+fn raises(stmt: &Stmt) -> Option<String> {
+    let Stmt::Expr(e) = stmt else { return None };
+    let Expr::Call(c) = &*e.expr else { return None };
+    let Callee::Expr(callee) = &c.callee else { return None };
+    let Expr::Ident(setter) = &**callee else { return None };
+    let to_true = matches!(c.args.as_slice(), [a] if matches!(&*a.expr, Expr::Lit(swc_core::ecma::ast::Lit::Bool(b)) if b.value));
+    (to_true && setter.sym.starts_with("set")).then(|| setter.sym.to_string())
 }
 
 /// `result` is only used as `result.data` / `.count` (so its error is never read).
@@ -1004,17 +1037,17 @@ fn only_data_read(name: &str, rest: &[&Stmt]) -> bool {
 struct Following {
     /// Tells the user it worked (a success toast, a navigation).
     success: bool,
-    /// Clears busy flags (`setLoading(false)`).
-    resets: Vec<String>,
+    /// Clears flags (`setLoading(false)`): the setter and the call.
+    resets: Vec<(String, String)>,
 }
 
 impl Following {
     fn add(&mut self, text: &str, stmt: &Stmt) {
         let one = [stmt];
         self.success |= announces_success(&one);
-        for r in busy_resets(text, &one) {
-            if !self.resets.iter().any(|x| x == r) {
-                self.resets.push(r.to_string());
+        for (setter, call) in flag_resets(text, &one) {
+            if !self.resets.iter().any(|(_, x)| x == call) {
+                self.resets.push((setter, call.to_string()));
             }
         }
     }
