@@ -63,7 +63,7 @@ impl Codemod for FetchOk {
             lines: Vec::new(),
             inspected_thens: Vec::new(),
             handled_chains: Vec::new(),
-            tested_states: tested_states(file.program, file.text),
+            states: states(file.program, file.text),
         };
         file.program.visit_with(&mut finder);
         if finder.edits.is_empty() {
@@ -90,8 +90,8 @@ struct Finder<'a> {
     /// Promise chains whose rejection something handles (a `.catch`, a
     /// caller it is returned to, an `await`), by start offset.
     handled_chains: Vec<usize>,
-    /// Setters of states the file tests (`status?.connected`, `result.error`).
-    tested_states: Vec<String>,
+    /// What the file does with its React states.
+    states: States,
 }
 
 impl Visit for Finder<'_> {
@@ -257,7 +257,7 @@ impl Finder<'_> {
             _ => return,
         };
         let Pat::Ident(param) = param else { return };
-        let mut fields = Fields::new(param.id.sym.to_string(), &self.tested_states);
+        let mut fields = Fields::new(param.id.sym.to_string(), &self.states);
         body.visit_with(&mut fields);
         if fields.error_read {
             self.inspected_thens.push(range(previous).start);
@@ -283,7 +283,7 @@ impl Finder<'_> {
         let first = uses.uses.iter().find(|u| u.kind != Use::Harmless);
         let failed = self.request_failed(&name);
         let failure = match first.map(|f| f.kind) {
-            Some(Use::BodyRead) => match body_use(first.map_or(0, |f| f.at), rest, &self.tested_states) {
+            Some(Use::BodyRead) => match body_use(first.map_or(0, |f| f.at), rest, &self.states) {
                 BodyUse::Inspected => {
                     self.file.leave_alone(
                         at_stmt,
@@ -442,7 +442,7 @@ fn unwrap(mut expr: &Expr) -> Option<&Expr> {
 /// (`const data = await res.json(); if (data.error) …`), or copes with an
 /// unexpected body on its own (`data?.items || []`, `Array.isArray(data)`):
 /// a throw before it would replace that handling.
-fn body_use(read_at: usize, rest: &[StmtRef], tested_states: &[String]) -> BodyUse {
+fn body_use(read_at: usize, rest: &[StmtRef], states: &States) -> BodyUse {
     let Some(index) = rest.iter().position(|s| {
         let r = match s {
             StmtRef::Stmt(s) => range(*s),
@@ -456,7 +456,7 @@ fn body_use(read_at: usize, rest: &[StmtRef], tested_states: &[String]) -> BodyU
     let [declarator] = decl.decls.as_slice() else { return BodyUse::Used };
     match &declarator.name {
         Pat::Ident(b) => {
-            let mut fields = Fields::new(b.id.sym.to_string(), tested_states);
+            let mut fields = Fields::new(b.id.sym.to_string(), states);
             for later in &rest[index + 1..] {
                 later.visit(&mut fields);
             }
@@ -535,12 +535,12 @@ struct Fields<'s> {
     /// Read other than in a log line or a hand-over.
     used: bool,
     forwarded: bool,
-    tested_states: &'s [String],
+    states: &'s States,
 }
 
 impl<'s> Fields<'s> {
-    fn new(name: String, tested_states: &'s [String]) -> Self {
-        Fields { name, error_read: false, used: false, forwarded: false, tested_states }
+    fn new(name: String, states: &'s States) -> Self {
+        Fields { name, error_read: false, used: false, forwarded: false, states }
     }
 
     fn is_name(&self, e: &Expr) -> bool {
@@ -614,8 +614,16 @@ impl Visit for Fields<'_> {
         };
         let whole = matches!(call.args.as_slice(), [a] if self.is_name(&a.expr));
         // `setStatus(data)` where the page tests `status?.connected`: it copes.
-        if whole && matches!(&**callee, Expr::Ident(f) if self.tested_states.iter().any(|s| *s == *f.sym)) {
+        let setter = match &**callee {
+            Expr::Ident(f) if whole => Some(&*f.sym),
+            _ => None,
+        };
+        if setter.is_some_and(|f| self.states.tested.iter().any(|s| s == f)) {
             self.error_read = true;
+            return;
+        }
+        // Stored in a state nothing reads (debug output): no use at all.
+        if setter.is_some_and(|f| self.states.unread.iter().any(|s| s == f)) {
             return;
         }
         // `JSON.stringify(data)`, `res.json(data)`: passed on to whoever asked.
@@ -702,35 +710,57 @@ fn is_method_call(call: &swc_core::ecma::ast::CallExpr, method: &str) -> bool {
         if matches!(&m.prop, MemberProp::Ident(p) if &*p.sym == method)))
 }
 
-/// The setters of React states the file reads defensively or for an error
-/// (`status?.connected`, `result.error`, `stats?.users`): a body stored there
-/// is tested before use, even if the test is in the JSX.
-fn tested_states(program: &swc_core::ecma::ast::Program, text: &str) -> Vec<String> {
-    struct Reads<'n>(&'n str, bool);
+/// What a file does with its React states, by setter.
+#[derive(Default)]
+struct States {
+    /// Read defensively or for an error (`status?.connected`, `result.error`,
+    /// `stats?.users`): a body stored there is tested before use, even if the
+    /// test is in the JSX.
+    tested: Vec<String>,
+    /// Never read at all (`debugData` set and never shown).
+    unread: Vec<String>,
+}
+
+fn states(program: &swc_core::ecma::ast::Program, text: &str) -> States {
+    struct Reads<'n> {
+        name: &'n str,
+        tested: bool,
+        /// Mentions besides its own declaration.
+        mentions: usize,
+    }
     impl Visit for Reads<'_> {
         fn visit_opt_chain_expr(&mut self, chain: &swc_core::ecma::ast::OptChainExpr) {
             if let swc_core::ecma::ast::OptChainBase::Member(m) = &*chain.base {
-                self.1 |= root_ident(&m.obj).is_some_and(|root| root == self.0);
+                self.tested |= root_ident(&m.obj).is_some_and(|root| root == self.name);
             }
             chain.visit_children_with(self);
         }
         fn visit_member_expr(&mut self, m: &MemberExpr) {
             if let (Some(Expr::Ident(obj)), MemberProp::Ident(prop)) = (unwrap(&m.obj), &m.prop) {
-                self.1 |= *obj.sym == *self.0 && ERROR_FIELDS.contains(&&*prop.sym);
+                self.tested |= *obj.sym == *self.name && ERROR_FIELDS.contains(&&*prop.sym);
             }
             m.visit_children_with(self);
         }
+        fn visit_ident(&mut self, i: &swc_core::ecma::ast::Ident) {
+            self.mentions += usize::from(*i.sym == *self.name);
+        }
+        // The declaration `const [state, setState] = useState(…)` is no read.
+        fn visit_var_declarator(&mut self, d: &swc_core::ecma::ast::VarDeclarator) {
+            d.init.visit_with(self);
+        }
     }
+    let mut out = States::default();
     if !crate::text::has(text, "useState") {
-        return Vec::new();
+        return out;
     }
-    crate::analysis::use_states(program)
-        .into_iter()
-        .filter(|s| {
-            let mut reads = Reads(&s.state, false);
-            program.visit_with(&mut reads);
-            reads.1
-        })
-        .map(|s| s.setter)
-        .collect()
+    for s in crate::analysis::use_states(program) {
+        let mut reads = Reads { name: &s.state, tested: false, mentions: 0 };
+        program.visit_with(&mut reads);
+        if reads.tested {
+            out.tested.push(s.setter);
+        } else if reads.mentions == 0 {
+            out.unread.push(s.setter);
+        }
+    }
+    out
 }
