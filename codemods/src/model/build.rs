@@ -556,6 +556,17 @@ impl Model {
         }
     }
 
+    /// Awaiting `site` rejects only through a project function that logs the
+    /// failure itself before throwing it on (every await of it inside its try).
+    pub fn await_rejection_is_logged(&self, path: &str, site: &summaries::AwaitSite) -> bool {
+        let resolve_call = |name: &str| self.target(path, name);
+        let resolve_method = |o: &str, m: &str| self.method_target(path, o, m);
+        match summaries::outcome(site, &resolve_call, &resolve_method) {
+            summaries::Outcome::Depends(f) => f.logs_and_rethrows && f.awaits.iter().all(|a| a.caught),
+            _ => false,
+        }
+    }
+
     /// The summary of a function defined in `path`.
     pub fn summary(&self, path: &str, name: &str) -> Option<Summary> {
         super::get(&self.summaries, path, name).copied()

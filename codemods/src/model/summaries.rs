@@ -66,6 +66,9 @@ pub struct Function {
     pub throws: bool,
     /// Some `try` with a `catch` in the body.
     pub has_try: bool,
+    /// A catch that logs the failure and throws it on: its callers' own
+    /// catches would log it a second time.
+    pub logs_and_rethrows: bool,
     /// Returns `{ error }`, `{ success: false }`, `null` or `false` from a catch
     /// or an error branch: failure is a value, not a rejection.
     pub returns_error_value: bool,
@@ -556,6 +559,13 @@ impl Visit for BodyScan<'_> {
         }
         // The catch and finally blocks are outside the try.
         let saved = std::mem::take(&mut self.in_try);
+        if let Some(h) = &t.handler {
+            let logs = h.body.stmts.iter().any(|s| {
+                matches!(s, Stmt::Expr(e) if matches!(&*e.expr, Expr::Call(c) if crate::analysis::is_log_call(c)))
+            });
+            let rethrows = h.body.stmts.iter().any(|s| matches!(s, Stmt::Throw(_)));
+            self.f.logs_and_rethrows |= logs && rethrows;
+        }
         self.in_catch += 1;
         t.handler.visit_with(self);
         self.in_catch -= 1;

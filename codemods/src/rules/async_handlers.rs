@@ -379,11 +379,27 @@ impl Finder<'_> {
         // reads the callees (in this file or imported): not Supabase calls,
         // hooks, timers, nor functions that already catch everything.
         let hooks = self.hooks_bound.get_or_init(|| hook_names(self.file.program));
-        if !awaits_in(stmts, hooks).iter().any(|site| self.file.model.await_can_reject(self.file.path, site))
-        {
+        let model = self.file.model;
+        let sites = awaits_in(stmts, hooks);
+        let rejecting: Vec<_> =
+            sites.iter().filter(|site| model.await_can_reject(self.file.path, site)).collect();
+        if rejecting.is_empty() {
             self.file.leave_alone(
                 block.start,
                 "handlers and effects whose awaits cannot reject (Supabase calls, hooks, callees that catch)",
+            );
+            return false;
+        }
+        // With no toast to tell the user, the catch would only log again what
+        // the callees already log.
+        let toast_in_scope =
+            self.toast.as_ref().is_some_and(|t| !t.via_hook || self.hooks.iter().any(|h| *h));
+        if !toast_in_scope
+            && rejecting.iter().all(|site| model.await_rejection_is_logged(self.file.path, site))
+        {
+            self.file.leave_alone(
+                block.start,
+                "handlers whose callees already log the failure (no toast to tell the user)",
             );
             return false;
         }
