@@ -20,6 +20,7 @@ pub mod edit;
 pub mod env;
 pub mod framework;
 pub mod invariants;
+pub mod local_urls;
 pub mod messages;
 pub mod model;
 pub mod nesting;

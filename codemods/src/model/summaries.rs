@@ -33,6 +33,8 @@ pub enum Awaited {
     Hook,
     /// A promise given its own handler (`x().catch(() => {})`).
     Caught,
+    /// A `data:`/`blob:` URL fetched, or its body read: never fails.
+    Local,
     /// A call of a name: a function of this file, an import, or a global.
     Call(String),
     /// `object.method(…)` on a name (an imported API object, a package).
@@ -109,27 +111,44 @@ pub fn hook_names(program: &Program) -> HashSet<String> {
     h.0
 }
 
+/// The names of a file an await's meaning depends on.
+#[derive(Default)]
+pub struct FileNames {
+    /// Bound to what a hook returned ([`hook_names`]).
+    pub hooks: HashSet<String>,
+    /// Only ever holding `data:`/`blob:` URLs ([`crate::local_urls::names`]).
+    pub local_urls: HashSet<String>,
+}
+
+impl FileNames {
+    pub fn of(program: &Program) -> FileNames {
+        FileNames { hooks: hook_names(program), local_urls: crate::local_urls::names(program) }
+    }
+}
+
 /// The awaits of one body (not counting the functions nested in it), for a
-/// codemod that asks the model whether any can reject: `hooks` are the
-/// file's names bound to hook results ([`hook_names`]). Their lines are not
+/// codemod that asks the model whether any can reject. Their lines are not
 /// read (a codemod's text may differ from the one the model saw).
-pub fn awaits_in(stmts: &[Stmt], hooks: &HashSet<String>) -> Vec<AwaitSite> {
+pub fn awaits_in(stmts: &[Stmt], names: &FileNames) -> Vec<AwaitSite> {
     let mut f = Function::default();
     let lines = LineIndex::new("");
-    let mut body = BodyScan { lines: &lines, hooks, f: &mut f, in_try: 0, in_catch: 0, in_error_branch: 0 };
+    let mut body = BodyScan::new(&lines, &names.hooks, &names.local_urls, &mut f);
     stmts.iter().for_each(|s| s.visit_with(&mut body));
     f.awaits
 }
 
 /// The functions of one file.
 pub fn extract(program: &Program, lines: &LineIndex) -> Vec<Function> {
-    let mut finder = Finder { lines, depth: 0, hooks: HashSet::default(), out: Vec::new() };
+    let local_urls = crate::local_urls::names(program);
+    let mut finder =
+        Finder { lines, depth: 0, hooks: HashSet::default(), local_urls: &local_urls, out: Vec::new() };
     program.visit_with(&mut finder);
     finder.out
 }
 
 struct Finder<'l> {
     lines: &'l LineIndex,
+    local_urls: &'l HashSet<String>,
     /// Function nesting depth (0: the top level of the file).
     depth: usize,
     /// Names bound to what a hook returned, anywhere in the file.
@@ -150,14 +169,7 @@ impl Finder<'_> {
             params: function.params(),
             ..Default::default()
         };
-        let mut body = BodyScan {
-            lines: self.lines,
-            hooks: &self.hooks,
-            f: &mut f,
-            in_try: 0,
-            in_catch: 0,
-            in_error_branch: 0,
-        };
+        let mut body = BodyScan::new(self.lines, &self.hooks, self.local_urls, &mut f);
         function.scan(&mut body);
         self.out.push(f);
     }
@@ -370,17 +382,62 @@ fn prop_name(key: &PropName) -> Option<String> {
 struct BodyScan<'a> {
     lines: &'a LineIndex,
     hooks: &'a HashSet<String>,
+    local_urls: &'a HashSet<String>,
+    /// Responses of a local URL fetched in this body (`const res = await fetch(dataUrl)`).
+    local_responses: HashSet<String>,
     f: &'a mut Function,
     in_try: usize,
     in_catch: usize,
     in_error_branch: usize,
 }
 
-impl BodyScan<'_> {
+impl<'a> BodyScan<'a> {
+    fn new(
+        lines: &'a LineIndex,
+        hooks: &'a HashSet<String>,
+        local_urls: &'a HashSet<String>,
+        f: &'a mut Function,
+    ) -> Self {
+        BodyScan {
+            lines,
+            hooks,
+            local_urls,
+            local_responses: HashSet::default(),
+            f,
+            in_try: 0,
+            in_catch: 0,
+            in_error_branch: 0,
+        }
+    }
+
+    /// What awaiting `e` is, local URLs known.
+    fn awaited(&self, e: &Expr) -> Awaited {
+        if self.is_local(e) {
+            return Awaited::Local;
+        }
+        awaited(e, self.hooks)
+    }
+
+    /// `fetch(dataUrl)`, or `res.blob()` of such a fetch.
+    fn is_local(&self, e: &Expr) -> bool {
+        let Expr::Call(c) = strip_ts(e) else { return false };
+        let Callee::Expr(callee) = &c.callee else { return false };
+        match strip_ts(callee) {
+            Expr::Ident(f) if &*f.sym == "fetch" => {
+                c.args.first().is_some_and(|a| crate::local_urls::is_local(&a.expr, self.local_urls))
+            }
+            Expr::Member(m) => {
+                matches!(&m.prop, MemberProp::Ident(p) if BODY_READS.contains(&&*p.sym))
+                    && matches!(strip_ts(&m.obj), Expr::Ident(r) if self.local_responses.contains(&*r.sym))
+            }
+            _ => false,
+        }
+    }
+
     fn returned(&mut self, e: &Expr) {
         // A promise returned unawaited rejects past any try around it.
         if let e @ Expr::Call(c) = strip_ts(e) {
-            let what = awaited(e, self.hooks);
+            let what = self.awaited(e);
             // `return NextResponse.json(…)`, `return res.redirect(…)`: an
             // answer, not a promise.
             let answer = matches!(&c.callee, Callee::Expr(callee) if matches!(strip_ts(callee), Expr::Member(m)
@@ -532,8 +589,17 @@ fn is_error_test(e: &Expr) -> bool {
 impl Visit for BodyScan<'_> {
     crate::model::skip_types!();
 
+    fn visit_var_declarator(&mut self, d: &VarDeclarator) {
+        if let (Pat::Ident(b), Some(Expr::Await(a))) = (&d.name, d.init.as_deref().map(strip_ts)) {
+            if self.is_local(&a.arg) {
+                self.local_responses.insert(b.id.sym.to_string());
+            }
+        }
+        d.visit_children_with(self);
+    }
+
     fn visit_await_expr(&mut self, a: &swc_core::ecma::ast::AwaitExpr) {
-        let what = awaited(&a.arg, self.hooks);
+        let what = self.awaited(&a.arg);
         let line = self.lines.line_of(a);
         self.f.awaits.push(AwaitSite { what, caught: self.in_try > 0, line });
         a.visit_children_with(self);
@@ -661,7 +727,9 @@ pub fn outcome<'a>(
     }
     match &site.what {
         Awaited::Fetch | Awaited::BodyRead => Outcome::Rejects,
-        Awaited::Timer | Awaited::Hook | Awaited::Caught | Awaited::Unknown => Outcome::Never,
+        Awaited::Timer | Awaited::Hook | Awaited::Caught | Awaited::Local | Awaited::Unknown => {
+            Outcome::Never
+        }
         Awaited::Chain { root, first, throws } => match resolve_call(root) {
             Target::Client if *throws => Outcome::Rejects,
             Target::Client => Outcome::Never,

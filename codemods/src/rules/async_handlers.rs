@@ -22,7 +22,7 @@ use crate::analysis::{declares_toast_hook, has_jsx, is_busy_setter, Bindings, To
 use crate::codemod::{Codemod, FileCtx, Proposal, Stack};
 use crate::edit::Edit;
 use crate::messages::for_failure;
-use crate::model::summaries::{awaits_in, hook_names, AwaitSite, Awaited};
+use crate::model::summaries::{awaits_in, AwaitSite, Awaited, FileNames};
 use crate::parse::{line_col, range};
 use crate::wrap::{awaits_outside_try, returns_value, wrap_in_try, wrap_in_try_finally};
 
@@ -62,7 +62,7 @@ impl Codemod for AsyncHandlers {
             toast: ToastApi::detect(file.program),
             hooks: Vec::new(),
             in_effect: 0,
-            hooks_bound: std::cell::OnceCell::new(),
+            names: std::cell::OnceCell::new(),
             told: false,
             edits: Vec::new(),
             found: Vec::new(),
@@ -215,9 +215,9 @@ struct Finder<'a> {
     /// For each enclosing function: does it destructure `toast` from `useToast()`?
     hooks: Vec<bool>,
     in_effect: usize,
-    /// The file's names bound to hook results, for reading a body's awaits
-    /// the way the project model does (worked out on first use).
-    hooks_bound: std::cell::OnceCell<rustc_hash::FxHashSet<String>>,
+    /// The file's names an await depends on (hook results, local URLs), for
+    /// reading a body's awaits the way the project model does (on first use).
+    names: std::cell::OnceCell<FileNames>,
     /// Some catch tells the user (the why must not promise what was not added).
     told: bool,
     edits: Vec<Edit>,
@@ -378,15 +378,15 @@ impl Finder<'_> {
         // A catch runs only when some await can reject, as the project model
         // reads the callees (in this file or imported): not Supabase calls,
         // hooks, timers, nor functions that already catch everything.
-        let hooks = self.hooks_bound.get_or_init(|| hook_names(self.file.program));
+        let names = self.names.get_or_init(|| FileNames::of(self.file.program));
         let model = self.file.model;
-        let sites = awaits_in(stmts, hooks);
+        let sites = awaits_in(stmts, names);
         let rejecting: Vec<_> =
             sites.iter().filter(|site| model.await_can_reject(self.file.path, site)).collect();
         if rejecting.is_empty() {
             self.file.leave_alone(
                 block.start,
-                "handlers and effects whose awaits cannot reject (Supabase calls, hooks, callees that catch)",
+                "handlers and effects whose awaits cannot reject (Supabase calls, hooks, local URLs, callees that catch)",
             );
             return false;
         }

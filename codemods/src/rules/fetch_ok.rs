@@ -21,6 +21,8 @@ use crate::parse::{line_col, range};
 
 pub struct FetchOk;
 
+type LocalUrls = rustc_hash::FxHashSet<String>;
+
 const BODY_READS: &[&str] = &["json", "text", "blob", "arrayBuffer", "formData", "bytes"];
 /// Modules whose `fetch` behaves like the global one.
 const FETCH_MODULES: &[&str] = &["node-fetch", "cross-fetch", "isomorphic-fetch", "undici"];
@@ -64,6 +66,7 @@ impl Codemod for FetchOk {
             inspected_thens: Vec::new(),
             handled_chains: Vec::new(),
             states: states(file.program, file.text),
+            local_urls: crate::local_urls::names(file.program),
         };
         file.program.visit_with(&mut finder);
         if finder.edits.is_empty() {
@@ -92,6 +95,8 @@ struct Finder<'a> {
     handled_chains: Vec<usize>,
     /// What the file does with its React states.
     states: States,
+    /// Names that only ever hold `data:`/`blob:` URLs.
+    local_urls: LocalUrls,
 }
 
 impl Visit for Finder<'_> {
@@ -180,7 +185,7 @@ impl Finder<'_> {
     fn then_chain(&mut self, call: &swc_core::ecma::ast::CallExpr) {
         let Callee::Expr(callee) = &call.callee else { return };
         let Expr::Member(MemberExpr { obj, prop: MemberProp::Ident(then), .. }) = &**callee else { return };
-        if &*then.sym != "then" || !is_fetch_call(obj, self.file) {
+        if &*then.sym != "then" || !is_fetch_call(obj, self.file, &self.local_urls) {
             return;
         }
         let Some(Expr::Arrow(arrow)) = call.args.first().map(|a| &*a.expr) else { return };
@@ -265,7 +270,7 @@ impl Finder<'_> {
     }
 
     fn consider(&mut self, stmt: &Stmt, rest: &[StmtRef]) {
-        let Some(name) = awaited_fetch(stmt, self.file) else { return };
+        let Some(name) = awaited_fetch(stmt, self.file, &self.local_urls) else { return };
         let mut uses = Uses { name: name.clone(), shadowed: false, uses: Vec::new() };
         for later in rest {
             later.visit(&mut uses);
@@ -335,7 +340,7 @@ impl Finder<'_> {
 /// `const res = await fetch(...)` (also `let`, a `Response` annotation,
 /// parentheses, `as Response`, `window.fetch`/`globalThis.fetch`): the
 /// variable's name.
-fn awaited_fetch(stmt: &Stmt, file: &FileCtx) -> Option<String> {
+fn awaited_fetch(stmt: &Stmt, file: &FileCtx, local_urls: &LocalUrls) -> Option<String> {
     let Stmt::Decl(Decl::Var(decl)) = stmt else { return None };
     let VarDecl { decls, .. } = &**decl;
     let [declarator] = decls.as_slice() else { return None };
@@ -346,7 +351,7 @@ fn awaited_fetch(stmt: &Stmt, file: &FileCtx) -> Option<String> {
         }
     }
     let Expr::Await(await_expr) = unwrap(declarator.init.as_deref()?)? else { return None };
-    if !is_fetch_call(&await_expr.arg, file) {
+    if !is_fetch_call(&await_expr.arg, file, local_urls) {
         return None;
     }
     Some(binding.id.sym.to_string())
@@ -354,7 +359,7 @@ fn awaited_fetch(stmt: &Stmt, file: &FileCtx) -> Option<String> {
 
 /// `fetch(...)`, `window.fetch(...)`, `globalThis.fetch(...)`, not asking for
 /// an opaque response.
-fn is_fetch_call(expr: &Expr, file: &FileCtx) -> bool {
+fn is_fetch_call(expr: &Expr, file: &FileCtx, local_urls: &LocalUrls) -> bool {
     let Some(Expr::Call(call)) = unwrap(expr) else { return false };
     let Callee::Expr(callee) = &call.callee else { return false };
     let is_fetch = match unwrap(callee) {
@@ -368,36 +373,7 @@ fn is_fetch_call(expr: &Expr, file: &FileCtx) -> bool {
     };
     is_fetch
         && !call.args.iter().any(|a| never_ok(&a.expr))
-        && !call.args.first().is_some_and(|a| local_url(&a.expr))
-}
-
-/// A `data:` or `blob:` URL (`canvas.toDataURL()`, `dataUrl`, `` `data:…` ``):
-/// fetching it never answers with an HTTP error.
-fn local_url(arg: &Expr) -> bool {
-    struct Find(bool);
-    impl Visit for Find {
-        fn visit_ident(&mut self, i: &swc_core::ecma::ast::Ident) {
-            let name = i.sym.to_ascii_lowercase();
-            self.0 |= name.contains("dataurl")
-                || name.contains("base64")
-                || name.contains("bloburl")
-                || name == "createobjecturl";
-        }
-        fn visit_ident_name(&mut self, i: &swc_core::ecma::ast::IdentName) {
-            let name = i.sym.to_ascii_lowercase();
-            self.0 |= name.contains("dataurl") || name == "createobjecturl" || name.contains("base64");
-        }
-        fn visit_str(&mut self, s: &swc_core::ecma::ast::Str) {
-            let v = s.value.to_string_lossy();
-            self.0 |= v.starts_with("data:") || v.starts_with("blob:");
-        }
-        fn visit_tpl_element(&mut self, t: &swc_core::ecma::ast::TplElement) {
-            self.0 |= t.raw.starts_with("data:") || t.raw.starts_with("blob:");
-        }
-    }
-    let mut f = Find(false);
-    arg.visit_with(&mut f);
-    f.0
+        && !call.args.first().is_some_and(|a| crate::local_urls::is_local(&a.expr, local_urls))
 }
 
 /// An init object asking for a response that is never `ok` (opaque).

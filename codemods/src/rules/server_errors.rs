@@ -206,7 +206,7 @@ impl Out<'_> {
         // A catch runs only when some await can reject, as the project model
         // reads the callees: services that return `[]`, `null` or `{ error }`
         // and Supabase calls never do.
-        if !crate::model::summaries::awaits_in(stmts, &Default::default())
+        if !crate::model::summaries::awaits_in(stmts, &crate::model::summaries::FileNames::default())
             .iter()
             .any(|site| self.file.model.await_can_reject(self.file.path, site))
         {
