@@ -518,3 +518,16 @@ pub fn use_states(program: &Program) -> Vec<StateDecl> {
     program.visit_with(&mut f);
     f.0
 }
+
+/// `name` (or a member of it) in `e`.
+pub fn mentions(e: &swc_core::ecma::ast::Expr, name: &str) -> bool {
+    struct Find<'n>(&'n str, bool);
+    impl Visit for Find<'_> {
+        fn visit_ident(&mut self, i: &swc_core::ecma::ast::Ident) {
+            self.1 |= *i.sym == *self.0;
+        }
+    }
+    let mut f = Find(name, false);
+    e.visit_with(&mut f);
+    f.1
+}

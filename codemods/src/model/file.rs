@@ -116,7 +116,7 @@ impl FileFacts {
             },
             client_module,
             endpoints: super::endpoints::extract(path, program, &lines, &imported, text),
-            language: if has(&["</", "/>", "toast", "alert(", "confirm(", "Error("]) {
+            language: if has(&["</", "/>", "toast", "alert(", "confirm(", "Error(", ".json({", ".send({"]) {
                 super::language::extract(program, &lines)
             } else {
                 FileLanguage::default()

@@ -678,6 +678,21 @@ impl Visit for Scan<'_> {
 
     fn visit_call_expr(&mut self, c: &CallExpr) {
         let line = self.lines.line_of(c);
+        // `res.status(400).json({ error: "Erro na requisição!" })`: an API's
+        // messages are its interface, which the app's client shows.
+        if let Callee::Expr(callee) = &c.callee {
+            if let (Expr::Member(m), Some(Expr::Object(o))) =
+                (strip_ts(callee), c.args.first().map(|a| strip_ts(&a.expr)))
+            {
+                if matches!(&m.prop, MemberProp::Ident(p) if matches!(&*p.sym, "json" | "send")) {
+                    for key in ["error", "message", "erro", "mensagem", "mensaje"] {
+                        if let Some(text) = prop_of(o, key).and_then(literal) {
+                            self.out.votes.read(&text);
+                        }
+                    }
+                }
+            }
+        }
         if let Callee::Expr(callee) = &c.callee {
             match strip_ts(callee) {
                 // `toast.error("…")`, `toast.success("…")`

@@ -476,19 +476,6 @@ enum BodyUse {
     Used,
 }
 
-/// `name` (or a member of it) in `e`.
-fn mentions(e: &Expr, name: &str) -> bool {
-    struct Find<'n>(&'n str, bool);
-    impl Visit for Find<'_> {
-        fn visit_ident(&mut self, i: &swc_core::ecma::ast::Ident) {
-            self.1 |= *i.sym == *self.0;
-        }
-    }
-    let mut f = Find(name, false);
-    e.visit_with(&mut f);
-    f.1
-}
-
 /// `a` in `a.b?.c[0]`.
 fn root_ident(mut e: &Expr) -> Option<&str> {
     loop {
@@ -532,19 +519,19 @@ impl Visit for Fields<'_> {
     // `if (data.items)`, `data.routes && …`, `data.results.length > 0 ? … : …`:
     // the code tests the body before it relies on it.
     fn visit_if_stmt(&mut self, s: &swc_core::ecma::ast::IfStmt) {
-        self.error_read |= mentions(&s.test, &self.name);
+        self.error_read |= crate::analysis::mentions(&s.test, &self.name);
         s.visit_children_with(self);
     }
 
     fn visit_cond_expr(&mut self, c: &swc_core::ecma::ast::CondExpr) {
-        self.error_read |= mentions(&c.test, &self.name);
+        self.error_read |= crate::analysis::mentions(&c.test, &self.name);
         c.visit_children_with(self);
     }
 
     fn visit_bin_expr(&mut self, b: &swc_core::ecma::ast::BinExpr) {
         use swc_core::ecma::ast::BinaryOp;
         if matches!(b.op, BinaryOp::LogicalAnd | BinaryOp::LogicalOr | BinaryOp::NullishCoalescing) {
-            self.error_read |= mentions(&b.left, &self.name);
+            self.error_read |= crate::analysis::mentions(&b.left, &self.name);
         }
         b.visit_children_with(self);
     }

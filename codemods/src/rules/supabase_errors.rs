@@ -162,6 +162,9 @@ struct FnCtx {
     after_base: usize,
     /// Flags the function raises (`setIssuing(true)`): a stop clears them.
     raised: Vec<String>,
+    /// Its body throws its own failures (`if (error) throw error`) outside
+    /// any try: its callers already deal with a throw.
+    throws_itself: bool,
     /// How the function stops on a failure: `Some("")` for `return;` (it
     /// returns no value), `Some("null")` for the failure value it already
     /// returns elsewhere, `None` when it has none.
@@ -280,7 +283,8 @@ impl Visit for Finder<'_> {
     fn visit_function(&mut self, f: &Function) {
         let toast_hook = f.body.as_ref().is_some_and(|b| declares_toast_hook(&b.stmts));
         let stop = f.body.as_ref().and_then(|b| stop_value(&b.stmts));
-        self.enter(toast_hook, Bindings::of_node(f), stop);
+        let throws_itself = f.body.as_ref().is_some_and(|b| throws_outside_try(&b.stmts));
+        self.enter(toast_hook, Bindings::of_node(f), stop, throws_itself);
         f.visit_children_with(self);
         self.stack.pop();
     }
@@ -292,7 +296,9 @@ impl Visit for Finder<'_> {
             ArrowFunctionBody::FunctionBody(b) => stop_value(&b.stmts),
             ArrowFunctionBody::Expr(_) => None,
         };
-        self.enter(toast_hook, Bindings::of_node(a), stop);
+        let throws_itself =
+            matches!(&*a.body, ArrowFunctionBody::FunctionBody(b) if throws_outside_try(&b.stmts));
+        self.enter(toast_hook, Bindings::of_node(a), stop, throws_itself);
         a.visit_children_with(self);
         self.stack.pop();
     }
@@ -413,7 +419,7 @@ impl Finder<'_> {
         }
     }
 
-    fn enter(&mut self, toast_hook: bool, names: Bindings, stop: Option<String>) {
+    fn enter(&mut self, toast_hook: bool, names: Bindings, stop: Option<String>, throws_itself: bool) {
         let kind = self.pending.take().unwrap_or(Kind::Other);
         let per_element = std::mem::take(&mut self.next_is_callback);
         self.stack.push(FnCtx {
@@ -431,6 +437,7 @@ impl Finder<'_> {
             try_loops: 0,
             after_base: self.after.len(),
             raised: Vec::new(),
+            throws_itself,
             stop,
         });
     }
@@ -452,9 +459,13 @@ impl Finder<'_> {
 
     fn throws_handled(&self) -> bool {
         // A react-query mutation's `onError` answers a failure even after an
-        // earlier write: throwing into it beats reporting success after.
+        // earlier write: throwing into it beats reporting success after. A
+        // function that already throws its own failures has callers that
+        // deal with a throw.
         self.stack.last().is_some_and(|c| {
-            (c.in_try || c.kind != Kind::Other) && (!c.committed || c.kind == Kind::Query) && !c.swallowed
+            (c.in_try || c.kind != Kind::Other || c.throws_itself)
+                && (!c.committed || c.kind == Kind::Query)
+                && !c.swallowed
         })
     }
 
@@ -504,6 +515,28 @@ impl Finder<'_> {
                 c.committed = true;
             }
         }
+    }
+
+    /// Some statement among `rest` (nested blocks too, not nested
+    /// functions) awaits a Supabase call that changes something.
+    fn writes_in(&self, rest: &[&Stmt]) -> bool {
+        struct Find<'c> {
+            clients: &'c Clients,
+            found: bool,
+        }
+        impl Visit for Find<'_> {
+            fn visit_await_expr(&mut self, a: &swc_core::ecma::ast::AwaitExpr) {
+                self.found |= self.clients.chain(&a.arg).is_some_and(|c| c.is_write());
+                a.visit_children_with(self);
+            }
+            fn visit_function(&mut self, _: &Function) {}
+            fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
+        }
+        let mut f = Find { clients: self.clients, found: false };
+        for s in rest {
+            s.visit_with(&mut f);
+        }
+        f.found
     }
 
     /// The statement awaits a Supabase call that changes something.
@@ -615,11 +648,22 @@ impl Finder<'_> {
         // The next lines use the data unguarded: carrying on only moves the
         // crash. (No session is an answer, not a failure: its code copes.)
         let session = chain.kind == crate::supabase::ChainKind::Auth && chain.absence_is_error();
+        // A read the code tests before it writes (`if (existing) … else
+        // insert`, a count checked before a delete) guards that write: passing
+        // a failure for "none found" writes a duplicate or deletes what it
+        // should not.
+        let guards_write = !chain.is_write()
+            && !chain.single
+            && data.iter().any(|d| tests_absence(d, rest) || tested(d, rest))
+            && self.writes_in(rest);
         let needed = !session
-            && !chain.maybe_single
-            && data.iter().any(|d| {
-                is_used(d, rest) && !tests_absence(d, rest) && !only_stored(d, rest, &self.nullable_setters)
-            });
+            && (guards_write
+                || !chain.maybe_single
+                    && data.iter().any(|d| {
+                        is_used(d, rest)
+                            && !tests_absence(d, rest)
+                            && !only_stored(d, rest, &self.nullable_setters)
+                    }));
         // A throw only where the result is required: the main write, data
         // used unguarded, or a react-query function (failing is its contract).
         // A guarded read, a bookkeeping write, a write after the main one are
@@ -861,8 +905,11 @@ fn data_names(pattern: &ObjectPat) -> Vec<String> {
     let mut names = Vec::new();
     for prop in &pattern.props {
         match prop {
-            ObjectPatProp::Assign(a) if &*a.key.sym == "data" => names.push("data".to_string()),
-            ObjectPatProp::KeyValue(kv) if matches!(&kv.key, PropName::Ident(k) if &*k.sym == "data") => {
+            ObjectPatProp::Assign(a) if matches!(&*a.key.sym, "data" | "count") => {
+                names.push(a.key.sym.to_string())
+            }
+            ObjectPatProp::KeyValue(kv) if matches!(&kv.key, PropName::Ident(k) if matches!(&*k.sym, "data" | "count")) =>
+            {
                 let mut b = Bindings::default();
                 kv.value.visit_with(&mut b);
                 names.extend(b.names());
@@ -1091,6 +1138,27 @@ fn only_stored(name: &str, rest: &[&Stmt], nullable: &HashSet<String>) -> bool {
     c.stored > 0 && c.stored == c.refs
 }
 
+/// A `throw` among the statements, outside any `try` and nested function.
+fn throws_outside_try(stmts: &[Stmt]) -> bool {
+    struct Find(bool);
+    impl Visit for Find {
+        fn visit_throw_stmt(&mut self, _: &swc_core::ecma::ast::ThrowStmt) {
+            self.0 = true;
+        }
+        fn visit_try_stmt(&mut self, t: &TryStmt) {
+            t.handler.visit_with(self);
+            t.finalizer.visit_with(self);
+        }
+        fn visit_function(&mut self, _: &Function) {}
+        fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
+    }
+    let mut f = Find(false);
+    for s in stmts {
+        s.visit_with(&mut f);
+    }
+    f.0
+}
+
 /// `return name` among the statements (not in a nested function).
 fn returned(name: &str, rest: &[&Stmt]) -> bool {
     struct Find<'n>(&'n str, bool);
@@ -1100,6 +1168,24 @@ fn returned(name: &str, rest: &[&Stmt]) -> bool {
                 .arg
                 .as_deref()
                 .is_some_and(|a| matches!(crate::analysis::strip_ts(a), Expr::Ident(i) if &*i.sym == self.0));
+        }
+        fn visit_function(&mut self, _: &Function) {}
+        fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
+    }
+    let mut f = Find(name, false);
+    for s in rest {
+        s.visit_with(&mut f);
+    }
+    f.1
+}
+
+/// `name` appears in the test of an `if` among the statements (`if (count > 0)`).
+fn tested(name: &str, rest: &[&Stmt]) -> bool {
+    struct Find<'n>(&'n str, bool);
+    impl Visit for Find<'_> {
+        fn visit_if_stmt(&mut self, i: &swc_core::ecma::ast::IfStmt) {
+            self.1 |= crate::analysis::mentions(&i.test, self.0);
+            i.visit_children_with(self);
         }
         fn visit_function(&mut self, _: &Function) {}
         fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
