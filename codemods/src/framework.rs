@@ -367,6 +367,8 @@ pub struct ExpressRoutes<'a> {
     /// `validate(schema)`) for each route.
     pub handlers: Vec<(FnBody<'a>, String, bool)>,
     has_error_middleware: bool,
+    /// Names passed to `app.use(…)`: an error middleware when one takes four parameters.
+    pub used: Vec<String>,
     listen_at: Option<usize>,
 }
 
@@ -379,6 +381,7 @@ impl<'a> ExpressRoutes<'a> {
             has_named_next: false,
             handlers: Vec::new(),
             has_error_middleware: false,
+            used: Vec::new(),
             listen_at: None,
         };
         let mut router_factories: Vec<String> = Vec::new();
@@ -435,6 +438,11 @@ impl<'a> ExpressRoutes<'a> {
                             Expr::Fn(f) => f.function.params.len() == 4,
                             _ => false,
                         });
+                        // `app.use(errorHandler)`: the model says what it takes.
+                        routes.used.extend(call.args.iter().filter_map(|a| match &*a.expr {
+                            Expr::Ident(i) => Some(i.sym.to_string()),
+                            _ => None,
+                        }));
                     }
                     if EXPRESS_METHODS.contains(&method) {
                         let path = match call.args.first().map(|a| &*a.expr) {

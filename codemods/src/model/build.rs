@@ -378,6 +378,13 @@ impl Model {
         self.clients.get(path).filter(|m| !m.is_empty())
     }
 
+    /// How many parameters the function a binding of `path` stands for takes
+    /// (its own, or the one it imports from the project).
+    pub fn arity(&self, path: &str, local: &str) -> Option<usize> {
+        let (file, name) = self.definition(path, local);
+        self.function(&file, name.as_deref()?).map(|f| f.params.len())
+    }
+
     fn function<'a>(&'a self, path: &str, name: &str) -> Option<&'a Function> {
         let f = self.files.get(path)?;
         f.functions

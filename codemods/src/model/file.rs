@@ -101,7 +101,7 @@ impl FileFacts {
             test: false,
             entry: crate::framework::FileKind::of_file(path, program).is_some(),
             supabase_chains,
-            functions: if has(&["await", "throw", "async", "fetch(", ".then("]) {
+            functions: if has(&["await", "throw", "async", "fetch(", ".then(", "next)", "NextFunction"]) {
                 super::summaries::extract(program, &lines)
             } else {
                 Vec::new()

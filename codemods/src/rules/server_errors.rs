@@ -149,8 +149,14 @@ impl Codemod for ServerErrors {
                         out.express_route(handler, label, &routes);
                     }
                 }
-                if let Some(at) = routes.error_middleware_spot() {
-                    out.error_middleware(at, &routes);
+                // An error handler defined elsewhere (`app.use(errorHandler)`) counts.
+                let imported_handler = routes.used.iter().any(|n| file.model.arity(file.path, n) == Some(4));
+                match routes.error_middleware_spot() {
+                    Some(_) if imported_handler => {
+                        file.leave_alone(0, "Express apps whose error middleware is defined in another file")
+                    }
+                    Some(at) => out.error_middleware(at, &routes),
+                    None => {}
                 }
             }
         }
