@@ -67,6 +67,7 @@ impl Codemod for FetchOk {
             handled_chains: Vec::new(),
             states: states(file.program, file.text),
             local_urls: crate::local_urls::names(file.program),
+            in_all: 0,
         };
         file.program.visit_with(&mut finder);
         if finder.edits.is_empty() {
@@ -97,12 +98,16 @@ struct Finder<'a> {
     states: States,
     /// Names that only ever hold `data:`/`blob:` URLs.
     local_urls: LocalUrls,
+    /// Inside the arguments of `Promise.all(…)`.
+    in_all: usize,
 }
 
 impl Visit for Finder<'_> {
     fn visit_stmts(&mut self, stmts: &[Stmt]) {
+        let mut acted = false;
         for (i, stmt) in stmts.iter().enumerate() {
-            self.consider(stmt, &stmts[i + 1..].iter().map(StmtRef::Stmt).collect::<Vec<_>>());
+            self.consider(stmt, &stmts[i + 1..].iter().map(StmtRef::Stmt).collect::<Vec<_>>(), acted);
+            acted |= acts(stmt);
         }
         stmts.visit_children_with(self);
     }
@@ -110,7 +115,7 @@ impl Visit for Finder<'_> {
     fn visit_module_items(&mut self, items: &[ModuleItem]) {
         for (i, item) in items.iter().enumerate() {
             if let ModuleItem::Stmt(stmt) = item {
-                self.consider(stmt, &items[i + 1..].iter().map(StmtRef::Item).collect::<Vec<_>>());
+                self.consider(stmt, &items[i + 1..].iter().map(StmtRef::Item).collect::<Vec<_>>(), false);
             }
         }
         items.visit_children_with(self);
@@ -118,6 +123,16 @@ impl Visit for Finder<'_> {
 
     // fetch(url).then((res) => res.json())
     fn visit_call_expr(&mut self, call: &swc_core::ecma::ast::CallExpr) {
+        // `Promise.all([...])`: one request's throw rejects its siblings too.
+        let all = matches!(&call.callee, Callee::Expr(c) if matches!(&**c, Expr::Member(m)
+            if matches!(&*m.obj, Expr::Ident(o) if &*o.sym == "Promise")
+                && matches!(&m.prop, MemberProp::Ident(p) if &*p.sym == "all")));
+        if all {
+            self.in_all += 1;
+            call.visit_children_with(self);
+            self.in_all -= 1;
+            return;
+        }
         if is_method_call(call, "catch") {
             self.handled_chains.push(range(call).start);
         }
@@ -204,6 +219,13 @@ impl Finder<'_> {
         if !matches!(&**read_obj, Expr::Ident(i) if *i.sym == *name) || !BODY_READS.contains(&&*method.sym) {
             return;
         }
+        if self.in_all > 0 {
+            self.file.leave_alone(
+                range(call).start,
+                "requests run beside others in Promise.all (a throw hides them all)",
+            );
+            return;
+        }
         if !self.handled_chains.contains(&range(call).start) {
             self.file
                 .leave_alone(range(call).start, "promise chains whose rejection nothing handles (no .catch)");
@@ -269,8 +291,22 @@ impl Finder<'_> {
         }
     }
 
-    fn consider(&mut self, stmt: &Stmt, rest: &[StmtRef]) {
+    fn consider(&mut self, stmt: &Stmt, rest: &[StmtRef], after_action: bool) {
         let Some(name) = awaited_fetch(stmt, self.file, &self.local_urls) else { return };
+        if self.in_all > 0 {
+            self.file.leave_alone(
+                range(stmt).start,
+                "requests run beside others in Promise.all (a throw hides them all)",
+            );
+            return;
+        }
+        // A refresh after the flow's main action (an upload, a save) already
+        // happened: a throw would report the action as failed.
+        if after_action && reads_only(stmt) {
+            self.file
+                .leave_alone(range(stmt).start, "reads after the main action already happened (a refresh)");
+            return;
+        }
         let mut uses = Uses { name: name.clone(), shadowed: false, uses: Vec::new() };
         for later in rest {
             later.visit(&mut uses);
@@ -726,4 +762,52 @@ fn states(program: &swc_core::ecma::ast::Program, text: &str) -> States {
         }
     }
     out
+}
+
+/// The statement awaits the flow's action: a request that changes something
+/// (`fetch(url, { method: "POST" })`) or a call named for one (`await
+/// uploadCatalog(file)`, `await saveOrder(o)`).
+fn acts(stmt: &Stmt) -> bool {
+    let awaited = match stmt {
+        Stmt::Decl(Decl::Var(v)) => v.decls.first().and_then(|d| d.init.as_deref()),
+        Stmt::Expr(e) => Some(&*e.expr),
+        _ => None,
+    };
+    let Some(Expr::Await(a)) = awaited.and_then(unwrap) else { return false };
+    let Some(Expr::Call(c)) = unwrap(&a.arg) else { return false };
+    let Callee::Expr(callee) = &c.callee else { return false };
+    let name = match &**callee {
+        Expr::Ident(i) => i.sym.to_string(),
+        Expr::Member(MemberExpr { prop: MemberProp::Ident(p), .. }) => p.sym.to_string(),
+        _ => return false,
+    };
+    if name == "fetch" {
+        return !method_is_get(c);
+    }
+    const VERBS: &[&str] = &[
+        "create", "save", "upload", "delete", "update", "insert", "add", "remove", "apply", "import",
+        "submit",
+    ];
+    VERBS.iter().any(|v| name.starts_with(v) && name[v.len()..].starts_with(|c: char| c.is_ascii_uppercase()))
+}
+
+/// `const res = await fetch(url)` with no method or `GET`: it only reads.
+fn reads_only(stmt: &Stmt) -> bool {
+    let Stmt::Decl(Decl::Var(v)) = stmt else { return false };
+    let Some(Expr::Await(a)) = v.decls.first().and_then(|d| d.init.as_deref()).and_then(unwrap) else {
+        return false;
+    };
+    matches!(unwrap(&a.arg), Some(Expr::Call(c)) if method_is_get(c))
+}
+
+/// A `fetch` call's init asks for no method other than `GET`.
+fn method_is_get(c: &swc_core::ecma::ast::CallExpr) -> bool {
+    let Some(init) = c.args.get(1) else { return true };
+    let Expr::Object(o) = &*init.expr else { return false };
+    o.props.iter().all(|p| {
+        let PropOrSpread::Prop(p) = p else { return false };
+        let Prop::KeyValue(kv) = &**p else { return true };
+        let is_method = matches!(&kv.key, PropName::Ident(k) if &*k.sym == "method");
+        !is_method || matches!(&*kv.value, Expr::Lit(Lit::Str(s)) if s.value.to_string_lossy().eq_ignore_ascii_case("get"))
+    })
 }
