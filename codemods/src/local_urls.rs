@@ -10,7 +10,11 @@ use swc_core::ecma::visit::{Visit, VisitWith};
 /// Names whose every value in the file is a local URL: variables and React
 /// states set only from `canvas.toDataURL()`, `URL.createObjectURL(…)`, a
 /// `data:` literal or another such name (a state may also be reset to `null`).
-pub fn names(program: &Program) -> HashSet<String> {
+/// A text test first: most files make no local URL at all.
+pub fn names(program: &Program, text: &str) -> HashSet<String> {
+    if !may_hold(text) {
+        return HashSet::default();
+    }
     let setters: HashMap<String, String> =
         crate::analysis::use_states(program).into_iter().map(|s| (s.setter, s.state)).collect();
     let mut found = Assignments { setters: &setters, values: HashMap::default() };
@@ -34,6 +38,14 @@ pub fn names(program: &Program) -> HashSet<String> {
             return local;
         }
     }
+}
+
+/// Whether `text` may make a local URL (the spellings [`classify`] knows).
+fn may_hold(text: &str) -> bool {
+    crate::text::has_any(
+        text,
+        &["toDataURL", "createObjectURL", "data:", "blob:", "ataUrl", "ataURL", "ase64", "lobUrl", "lobURL"],
+    )
 }
 
 /// `arg` is a local URL, given the file's [`names`].
@@ -149,7 +161,7 @@ mod tests {
     use crate::parse::{parse, Lang};
 
     fn names_in(text: &str) -> HashSet<String> {
-        names(&parse(text, Lang::Tsx).expect("parses").program)
+        names(&parse(text, Lang::Tsx).expect("parses").program, text)
     }
 
     #[test]

@@ -102,7 +102,7 @@ impl FileFacts {
             entry: crate::framework::FileKind::of_file(path, program).is_some(),
             supabase_chains,
             functions: if has(&["await", "throw", "async", "fetch(", ".then(", "next)", "NextFunction"]) {
-                super::summaries::extract(program, &lines)
+                super::summaries::extract(program, &lines, text)
             } else {
                 Vec::new()
             },

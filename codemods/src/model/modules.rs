@@ -272,7 +272,7 @@ fn opaque_imports(text: &str) -> bool {
         return true;
     }
     ["import(", "require("].iter().any(|call| {
-        text.match_indices(call).any(|(at, _)| {
+        memchr::memmem::find_iter(text.as_bytes(), call.as_bytes()).any(|at| {
             let word_before =
                 text[..at].chars().next_back().is_some_and(|c| c.is_alphanumeric() || "_$.".contains(c));
             let arg = text[at + call.len()..].trim_start();

@@ -378,7 +378,7 @@ impl Finder<'_> {
         // A catch runs only when some await can reject, as the project model
         // reads the callees (in this file or imported): not Supabase calls,
         // hooks, timers, nor functions that already catch everything.
-        let names = self.names.get_or_init(|| FileNames::of(self.file.program));
+        let names = self.names.get_or_init(|| FileNames::of(self.file.program, self.file.text));
         let model = self.file.model;
         let sites = awaits_in(stmts, names);
         let rejecting: Vec<_> =

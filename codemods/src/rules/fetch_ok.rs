@@ -66,7 +66,7 @@ impl Codemod for FetchOk {
             inspected_thens: Vec::new(),
             handled_chains: Vec::new(),
             states: states(file.program, file.text),
-            local_urls: crate::local_urls::names(file.program),
+            local_urls: crate::local_urls::names(file.program, file.text),
             in_all: 0,
         };
         file.program.visit_with(&mut finder);
