@@ -531,3 +531,28 @@ pub fn mentions(e: &swc_core::ecma::ast::Expr, name: &str) -> bool {
     e.visit_with(&mut f);
     f.1
 }
+
+/// `setX(v)` as a statement: the setter, and whether `v` raises the flag
+/// (`true`, or any value for a busy name: `setDeletingId(id)`) or clears it
+/// (`false`, `null`, `undefined`, `""`).
+pub fn setter_call(s: &swc_core::ecma::ast::Stmt) -> Option<(&str, bool)> {
+    use swc_core::ecma::ast::{Callee, Expr, Lit, Stmt};
+    let Stmt::Expr(e) = s else { return None };
+    let Expr::Call(c) = &*e.expr else { return None };
+    let Callee::Expr(callee) = &c.callee else { return None };
+    let Expr::Ident(name) = &**callee else { return None };
+    let is_setter =
+        name.sym.len() > 3 && name.sym.starts_with("set") && name.sym.as_bytes()[3].is_ascii_uppercase();
+    let [a] = c.args.as_slice() else { return None };
+    if !is_setter {
+        return None;
+    }
+    match &*a.expr {
+        Expr::Lit(Lit::Bool(b)) => Some((&name.sym, b.value)),
+        Expr::Lit(Lit::Null(_)) => Some((&name.sym, false)),
+        Expr::Ident(i) if &*i.sym == "undefined" => Some((&name.sym, false)),
+        Expr::Lit(Lit::Str(s)) if s.value.is_empty() => Some((&name.sym, false)),
+        _ if is_busy_setter(&name.sym) => Some((&name.sym, true)),
+        _ => None,
+    }
+}

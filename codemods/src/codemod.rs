@@ -78,6 +78,15 @@ impl FileCtx<'_> {
     /// after a count ("3 list queries: feed counts or lookups").
     /// Whether no page or entry point reaches the file (nothing imports it):
     /// a change there does nothing for the app's users. Noted as left alone.
+    /// The names the file only ever fills with `data:`/`blob:` URLs, as the
+    /// model read them (worked out here when the model has no facts for it).
+    pub fn local_urls(&self) -> rustc_hash::FxHashSet<String> {
+        match self.model.files.get(self.path) {
+            Some(f) => f.local_urls.clone(),
+            None => crate::local_urls::names(self.program, self.text),
+        }
+    }
+
     pub fn unreachable(&self) -> bool {
         let unreachable = self.model.unreachable(self.path);
         if unreachable {

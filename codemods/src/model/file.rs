@@ -31,6 +31,8 @@ pub struct FileFacts {
     pub supabase_chains: bool,
     pub modules: ModuleFacts,
     pub functions: Vec<Function>,
+    /// Names only ever holding `data:`/`blob:` URLs ([`crate::local_urls::names`]).
+    pub local_urls: rustc_hash::FxHashSet<String>,
     /// What the file does with what it imports (and its own exports).
     pub uses: Vec<UseSite>,
     pub clients: FileClients,
@@ -96,16 +98,18 @@ impl FileFacts {
         };
         let supabase_chains = has(&[".from(", ".rpc(", ".auth.", ".functions.", ".storage."])
             && super::clients::has_supabase_chain(program);
+        let local_urls = crate::local_urls::names(program, text);
         FileFacts {
             path: path.to_string(),
             test: false,
             entry: crate::framework::FileKind::of_file(path, program).is_some(),
             supabase_chains,
             functions: if has(&["await", "throw", "async", "fetch(", ".then(", "next)", "NextFunction"]) {
-                super::summaries::extract(program, &lines, text)
+                super::summaries::extract(program, &lines, &local_urls)
             } else {
                 Vec::new()
             },
+            local_urls,
             uses: super::uses::extract(program, &lines, &sources),
             // A leaf module may get its client only as a parameter (`db: any`).
             clients: if has(&["upabase", "Client", "createClient"]) || !imported.is_empty() || supabase_chains

@@ -121,8 +121,8 @@ pub struct FileNames {
 }
 
 impl FileNames {
-    pub fn of(program: &Program, text: &str) -> FileNames {
-        FileNames { hooks: hook_names(program), local_urls: crate::local_urls::names(program, text) }
+    pub fn of(program: &Program, local_urls: HashSet<String>) -> FileNames {
+        FileNames { hooks: hook_names(program), local_urls }
     }
 }
 
@@ -138,10 +138,8 @@ pub fn awaits_in(stmts: &[Stmt], names: &FileNames) -> Vec<AwaitSite> {
 }
 
 /// The functions of one file.
-pub fn extract(program: &Program, lines: &LineIndex, text: &str) -> Vec<Function> {
-    let local_urls = crate::local_urls::names(program, text);
-    let mut finder =
-        Finder { lines, depth: 0, hooks: HashSet::default(), local_urls: &local_urls, out: Vec::new() };
+pub fn extract(program: &Program, lines: &LineIndex, local_urls: &HashSet<String>) -> Vec<Function> {
+    let mut finder = Finder { lines, depth: 0, hooks: HashSet::default(), local_urls, out: Vec::new() };
     program.visit_with(&mut finder);
     finder.out
 }
@@ -766,7 +764,8 @@ mod tests {
 
     fn functions(text: &str) -> Vec<Function> {
         let parsed = parse(text, Lang::Tsx).expect("parses");
-        extract(&parsed.program, &crate::parse::LineIndex::new(text), text)
+        let local_urls = crate::local_urls::names(&parsed.program, text);
+        extract(&parsed.program, &crate::parse::LineIndex::new(text), &local_urls)
     }
 
     fn find<'a>(fs: &'a [Function], name: &str) -> &'a Function {

@@ -18,7 +18,7 @@ use swc_core::ecma::ast::{
 };
 use swc_core::ecma::visit::{Visit, VisitWith};
 
-use crate::analysis::{declares_toast_hook, has_jsx, is_busy_setter, Bindings, ToastApi};
+use crate::analysis::{declares_toast_hook, has_jsx, is_busy_setter, setter_call, Bindings, ToastApi};
 use crate::codemod::{Codemod, FileCtx, Proposal, Stack};
 use crate::edit::Edit;
 use crate::messages::for_failure;
@@ -378,7 +378,7 @@ impl Finder<'_> {
         // A catch runs only when some await can reject, as the project model
         // reads the callees (in this file or imported): not Supabase calls,
         // hooks, timers, nor functions that already catch everything.
-        let names = self.names.get_or_init(|| FileNames::of(self.file.program, self.file.text));
+        let names = self.names.get_or_init(|| FileNames::of(self.file.program, self.file.local_urls()));
         let model = self.file.model;
         let sites = awaits_in(stmts, names);
         let rejecting: Vec<_> =
@@ -526,31 +526,6 @@ fn imports_react(program: &swc_core::ecma::ast::Program) -> bool {
         matches!(i, swc_core::ecma::ast::ModuleItem::ModuleDecl(swc_core::ecma::ast::ModuleDecl::Import(d))
             if d.src.value.to_string_lossy() == "react")
     })
-}
-
-/// `setX(v)` as a statement: the setter, and whether `v` raises the flag
-/// (`true`, or any value for a busy name: `setDeletingId(id)`) or clears it
-/// (`false`, `null`, `undefined`, `""`).
-fn setter_call(s: &Stmt) -> Option<(&str, bool)> {
-    let Stmt::Expr(e) = s else { return None };
-    let Expr::Call(c) = &*e.expr else { return None };
-    let Callee::Expr(callee) = &c.callee else { return None };
-    let Expr::Ident(name) = &**callee else { return None };
-    let is_setter =
-        name.sym.len() > 3 && name.sym.starts_with("set") && name.sym.as_bytes()[3].is_ascii_uppercase();
-    let [a] = c.args.as_slice() else { return None };
-    if !is_setter {
-        return None;
-    }
-    use swc_core::ecma::ast::Lit;
-    match &*a.expr {
-        Expr::Lit(Lit::Bool(b)) => Some((&name.sym, b.value)),
-        Expr::Lit(Lit::Null(_)) => Some((&name.sym, false)),
-        Expr::Ident(i) if &*i.sym == "undefined" => Some((&name.sym, false)),
-        Expr::Lit(Lit::Str(s)) if s.value.is_empty() => Some((&name.sym, false)),
-        _ if is_busy_setter(&name.sym) => Some((&name.sym, true)),
-        _ => None,
-    }
 }
 
 /// Every reset of a busy flag, wherever it stands in the body (not in nested

@@ -66,7 +66,7 @@ impl Codemod for FetchOk {
             inspected_thens: Vec::new(),
             handled_chains: Vec::new(),
             states: states(file.program, file.text),
-            local_urls: crate::local_urls::names(file.program, file.text),
+            local_urls: file.local_urls(),
             in_all: 0,
         };
         file.program.visit_with(&mut finder);
@@ -721,27 +721,36 @@ struct States {
 }
 
 fn states(program: &swc_core::ecma::ast::Program, text: &str) -> States {
-    struct Reads<'n> {
-        name: &'n str,
-        tested: bool,
-        /// Mentions besides its own declaration.
-        mentions: usize,
+    /// For each state: (tested, mentions besides its own declaration).
+    struct Reads(rustc_hash::FxHashMap<String, (bool, usize)>);
+    impl Reads {
+        fn test(&mut self, name: &str) {
+            if let Some(r) = self.0.get_mut(name) {
+                r.0 = true;
+            }
+        }
     }
-    impl Visit for Reads<'_> {
+    impl Visit for Reads {
         fn visit_opt_chain_expr(&mut self, chain: &swc_core::ecma::ast::OptChainExpr) {
             if let swc_core::ecma::ast::OptChainBase::Member(m) = &*chain.base {
-                self.tested |= root_ident(&m.obj).is_some_and(|root| root == self.name);
+                if let Some(root) = root_ident(&m.obj) {
+                    self.test(root);
+                }
             }
             chain.visit_children_with(self);
         }
         fn visit_member_expr(&mut self, m: &MemberExpr) {
             if let (Some(Expr::Ident(obj)), MemberProp::Ident(prop)) = (unwrap(&m.obj), &m.prop) {
-                self.tested |= *obj.sym == *self.name && ERROR_FIELDS.contains(&&*prop.sym);
+                if ERROR_FIELDS.contains(&&*prop.sym) {
+                    self.test(&obj.sym);
+                }
             }
             m.visit_children_with(self);
         }
         fn visit_ident(&mut self, i: &swc_core::ecma::ast::Ident) {
-            self.mentions += usize::from(*i.sym == *self.name);
+            if let Some(r) = self.0.get_mut(&*i.sym) {
+                r.1 += 1;
+            }
         }
         // The declaration `const [state, setState] = useState(…)` is no read.
         fn visit_var_declarator(&mut self, d: &swc_core::ecma::ast::VarDeclarator) {
@@ -752,13 +761,14 @@ fn states(program: &swc_core::ecma::ast::Program, text: &str) -> States {
     if !crate::text::has(text, "useState") {
         return out;
     }
-    for s in crate::analysis::use_states(program) {
-        let mut reads = Reads { name: &s.state, tested: false, mentions: 0 };
-        program.visit_with(&mut reads);
-        if reads.tested {
-            out.tested.push(s.setter);
-        } else if reads.mentions == 0 {
-            out.unread.push(s.setter);
+    let declared = crate::analysis::use_states(program);
+    let mut reads = Reads(declared.iter().map(|s| (s.state.clone(), (false, 0))).collect());
+    program.visit_with(&mut reads);
+    for s in declared {
+        match reads.0.get(&s.state) {
+            Some((true, _)) => out.tested.push(s.setter),
+            Some((false, 0)) => out.unread.push(s.setter),
+            _ => {}
         }
     }
     out

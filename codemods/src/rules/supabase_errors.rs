@@ -506,8 +506,8 @@ impl Finder<'_> {
         if self.stack.is_empty() {
             return; // module top level: nowhere sensible to report to
         }
-        if let (Some(setter), Some(c)) = (raises(stmt), self.stack.last_mut()) {
-            c.raised.push(setter);
+        if let (Some((setter, true)), Some(c)) = (crate::analysis::setter_call(stmt), self.stack.last_mut()) {
+            c.raised.push(setter.to_string());
         }
         self.consider_call(stmt, rest);
         if self.writes(stmt) {
@@ -1038,16 +1038,6 @@ fn flag_resets<'t>(text: &'t str, rest: &[&Stmt]) -> Vec<(String, &'t str)> {
         }
     }
     out
-}
-
-/// `setX(true)` as a statement: `setX`.
-fn raises(stmt: &Stmt) -> Option<String> {
-    let Stmt::Expr(e) = stmt else { return None };
-    let Expr::Call(c) = &*e.expr else { return None };
-    let Callee::Expr(callee) = &c.callee else { return None };
-    let Expr::Ident(setter) = &**callee else { return None };
-    let to_true = matches!(c.args.as_slice(), [a] if matches!(&*a.expr, Expr::Lit(swc_core::ecma::ast::Lit::Bool(b)) if b.value));
-    (to_true && setter.sym.starts_with("set")).then(|| setter.sym.to_string())
 }
 
 /// `result` is only used as `result.data` / `.count` (so its error is never read).
